@@ -1,0 +1,99 @@
+"""What each role may see and do. Every query behind a page or an export starts here.
+
+admin, facilitator: everything. buyer: the contracts of its organisation's operations, and no
+participant at all. contractor: its own contracts, and participants only by name on its own
+rows. Anything out of scope is a 404, so nothing reveals that it exists.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from clauses.extensions import db, login_manager
+from clauses.models import Contract, HourEntry, Operation, Participant, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CLAUSE_TEAM = (Role.ADMIN, Role.FACILITATOR)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Logged in with one of these roles, else 403 (login page when not logged in)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
+def contracts_of(viewer: User) -> sa.Select[tuple[Contract]]:
+    stmt = sa.select(Contract)
+    if viewer.role in CLAUSE_TEAM:
+        return stmt
+    if viewer.role is Role.BUYER:
+        return stmt.join(Contract.operation).where(
+            Operation.buyer_id == viewer.organisation_id
+        )
+    return stmt.where(Contract.contractor_id == viewer.organisation_id)
+
+
+def contract_for(viewer: User, contract_id: int) -> Contract:
+    contract = db.session.scalar(contracts_of(viewer).where(Contract.id == contract_id))
+    if contract is None:
+        abort(404)
+    return contract
+
+
+def participants_of(viewer: User) -> sa.Select[tuple[Participant]]:
+    """Buyers see no one; contractors only the people with hours on their own contracts."""
+    stmt = sa.select(Participant)
+    if viewer.role in CLAUSE_TEAM:
+        return stmt
+    if viewer.role is Role.CONTRACTOR:
+        own_rows = (
+            sa.select(HourEntry.participant_id)
+            .join(HourEntry.contract)
+            .where(Contract.contractor_id == viewer.organisation_id)
+        )
+        return stmt.where(Participant.id.in_(own_rows))
+    return stmt.where(sa.false())
+
+
+def participant_for(viewer: User, participant_id: int) -> Participant:
+    participant = db.session.scalar(
+        participants_of(viewer).where(Participant.id == participant_id)
+    )
+    if participant is None:
+        abort(404)
+    return participant
+
+
+def can_edit_reference_data(viewer: User) -> bool:
+    """Contracts and participants are kept by the clause team."""
+    return viewer.role in CLAUSE_TEAM
+
+
+def can_manage_users(viewer: User) -> bool:
+    return viewer.role is Role.ADMIN

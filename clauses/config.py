@@ -1,0 +1,30 @@
+"""Default settings. Any of them is overridden by CLAUSES_<NAME> in the environment."""
+
+import json
+from datetime import timedelta
+from typing import Any
+
+
+def _json_dumps(value: Any) -> str:
+    """JSON columns (audit details, import reports) may hold dates and decimals."""
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+class Defaults:
+    # None means "SQLite in the instance folder", resolved by create_app once the folder is known.
+    DATABASE_URL: str | None = None
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "json_serializer": _json_dumps}
+    # Session cookies: never readable from scripts, not sent cross-site, HTTPS-only outside debug.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -1,0 +1,54 @@
+"""Flask extensions, created unbound and bound to the app by init_app."""
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from clauses import ROOT
+from clauses.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _make_sqlite_behave(db.engine)
+
+
+def select_locale() -> str:
+    """French unless the user chose otherwise with the language switch."""
+    lang = session.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else "fr"
+
+
+def _make_sqlite_behave(engine: sa.Engine) -> None:
+    """pysqlite's own BEGIN breaks SAVEPOINT, and SQLite ignores foreign keys unless asked."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

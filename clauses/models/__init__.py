@@ -1,0 +1,39 @@
+"""The domain model; importing this package registers every table on Base.metadata."""
+
+from clauses.models.audit import AuditLog
+from clauses.models.base import Base
+from clauses.models.contract import Contract, Operation, ScheduledHours
+from clauses.models.enums import (
+    BatchState,
+    Criterion,
+    EmploymentType,
+    OrganisationKind,
+    Role,
+    Sex,
+)
+from clauses.models.hours import BatchLine, HourEntry, ImportBatch, NoHoursDeclaration
+from clauses.models.organisation import Organisation
+from clauses.models.participant import Participant, ParticipantCriterion
+from clauses.models.user import User
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "BatchLine",
+    "BatchState",
+    "Contract",
+    "Criterion",
+    "EmploymentType",
+    "HourEntry",
+    "ImportBatch",
+    "NoHoursDeclaration",
+    "Operation",
+    "Organisation",
+    "OrganisationKind",
+    "Participant",
+    "ParticipantCriterion",
+    "Role",
+    "ScheduledHours",
+    "Sex",
+    "User",
+]

@@ -1,0 +1,63 @@
+"""User accounts. Buyers and contractors always belong to an organisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from clauses.models.base import Base, utcnow
+from clauses.models.enums import Role, enum_type
+from clauses.models.organisation import Organisation
+
+
+class User(Base):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('admin', 'facilitator') OR organisation_id IS NOT NULL",
+            name="organisation_for_external_roles",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    full_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    # Flask-Login's protocol, written out so the model does not depend on Flask.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Eligibility criteria (and RQTH, health data) are for the clause team only."""
+        return self.role in (Role.ADMIN, Role.FACILITATOR)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,7 @@
+"""Blueprints and error handlers."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    pass
