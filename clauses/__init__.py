@@ -12,9 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(
-        __name__, instance_relative_config=True, template_folder=str(ROOT / "templates")
-    )
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
     app.config.from_object(Defaults)
     app.config.from_prefixed_env("CLAUSES")
     if test_config:
@@ -46,5 +44,5 @@ def _require_secret_key(app: Flask) -> None:
         return
     raise ConfigurationError(
         "CLAUSES_SECRET_KEY is not set: give it a long random value, e.g. "
-        '`export CLAUSES_SECRET_KEY="$(python -c \'import secrets; print(secrets.token_hex(32))\')"`.'
+        "`export CLAUSES_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\"`."
     )

@@ -53,9 +53,7 @@ def contracts_of(viewer: User) -> sa.Select[tuple[Contract]]:
     if viewer.role in CLAUSE_TEAM:
         return stmt
     if viewer.role is Role.BUYER:
-        return stmt.join(Contract.operation).where(
-            Operation.buyer_id == viewer.organisation_id
-        )
+        return stmt.join(Contract.operation).where(Operation.buyer_id == viewer.organisation_id)
     return stmt.where(Contract.contractor_id == viewer.organisation_id)
 
 
@@ -82,9 +80,7 @@ def participants_of(viewer: User) -> sa.Select[tuple[Participant]]:
 
 
 def participant_for(viewer: User, participant_id: int) -> Participant:
-    participant = db.session.scalar(
-        participants_of(viewer).where(Participant.id == participant_id)
-    )
+    participant = db.session.scalar(participants_of(viewer).where(Participant.id == participant_id))
     if participant is None:
         abort(404)
     return participant

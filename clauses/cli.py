@@ -22,13 +22,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 def main() -> None:
     from clauses import create_app
 
-    group = FlaskGroup(create_app=lambda: create_app(), help="Clauses: clauses sociales d'insertion.")
+    group = FlaskGroup(
+        create_app=lambda: create_app(), help="Clauses: clauses sociales d'insertion."
+    )
     group.main()
 
 
 def fail(error: ClausesError) -> NoReturn:
     """A file-level or usage problem: one JSON object on stdout, exit status 2."""
-    click.echo(json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False))
+    click.echo(
+        json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False)
+    )
     sys.exit(2)
 
 

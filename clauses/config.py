@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 
@@ -25,6 +26,7 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     LANGUAGES = ("fr", "en")
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -33,12 +33,8 @@ class ImportBatch(Base):
     content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
     file_format: Mapped[str] = mapped_column(sa.String(10))
-    uploaded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id"), index=True
-    )
-    contractor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organisation.id"), index=True
-    )
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    contractor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     as_of: Mapped[date]
     state: Mapped[BatchState] = mapped_column(
@@ -64,9 +60,7 @@ class BatchLine(Base):
     __tablename__ = "batch_line"
     __table_args__ = (
         sa.CheckConstraint("hours >= 0", name="hours_not_negative"),
-        sa.Index(
-            "ix_batch_line_key", "contract_id", "participant_id", "month", "employment_type"
-        ),
+        sa.Index("ix_batch_line_key", "contract_id", "participant_id", "month", "employment_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

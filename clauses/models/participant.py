@@ -32,9 +32,7 @@ class Participant(Base):
     eligibility_validated_on: Mapped[date | None] = mapped_column(index=True)
     wanted_trades: Mapped[str] = mapped_column(sa.String(500), default="")
     is_available: Mapped[bool] = mapped_column(default=False)
-    facilitator_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id"), index=True
-    )
+    facilitator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

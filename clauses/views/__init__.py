@@ -1,7 +1,56 @@
-"""Blueprints and error handlers."""
+"""Blueprints, error handlers and template helpers."""
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, flash, render_template, request
+from flask_babel import format_date, format_decimal, get_locale
+from werkzeug.exceptions import HTTPException
+
+from clauses import access
+from clauses.views import labels, navigation
+from clauses.errors import ClausesError
 
 
 def register(app: Flask) -> None:
-    pass
+    from clauses.views import auth, dashboard
+
+    for module in (auth, dashboard):
+        app.register_blueprint(module.bp)
+    app.register_error_handler(ClausesError, _clauses_error)
+    for status in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(status, _http_error)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["fr_date"] = _date
+    app.jinja_env.filters["number"] = _number
+    app.context_processor(_globals)
+
+
+def _clauses_error(error: ClausesError) -> tuple[str, int]:
+    flash(error.message, "danger")
+    return render_template("errors/error.html", status=400, message=error.message), 400
+
+
+def _http_error(error: HTTPException | Exception) -> tuple[str, int]:
+    status = error.code if isinstance(error, HTTPException) and error.code else 500
+    return render_template("errors/error.html", status=status, message=None), status
+
+
+def _date(value: Any, fmt: str = "short") -> str:
+    return "" if value is None else str(format_date(value, fmt))
+
+
+def _number(value: Any, digits: int = 2) -> str:
+    """French grouping and comma (1 234,5); trailing zeros dropped."""
+    if value is None:
+        return ""
+    return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0"))
+
+
+def _globals() -> dict[str, Any]:
+    return {
+        "locale": str(get_locale()),
+        "access": access,
+        "endpoint": request.endpoint,
+        "nav_items": navigation.items_for,
+        "label": labels.label,
+    }

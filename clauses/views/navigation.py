@@ -1,0 +1,23 @@
+"""The navigation bar: what each role finds in the menu."""
+
+from typing import NamedTuple
+
+from flask_babel import lazy_gettext as _l
+
+from clauses.models import Role
+
+
+class NavItem(NamedTuple):
+    endpoint: str
+    label: str
+    roles: tuple[Role, ...]
+
+
+ALL = tuple(Role)
+TEAM = (Role.ADMIN, Role.FACILITATOR)
+
+NAV: tuple[NavItem, ...] = (NavItem("dashboard.home", _l("Home"), ALL),)
+
+
+def items_for(role: Role) -> list[NavItem]:
+    return [item for item in NAV if role in item.roles]

@@ -1,0 +1,150 @@
+"""Test fixtures: the real app on a real database (SQLite, or PostgreSQL when
+CLAUSES_TEST_DATABASE_URL is set), each test inside a transaction that is rolled back."""
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.serving import make_server
+
+from clauses import create_app
+from clauses.extensions import db
+from tests import factories
+
+FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
+PASSWORD = "correct horse battery"
+
+
+def _test_database(tmp_root: Path) -> Iterator[str]:
+    """A database of this run's own: a new SQLite file, or a new PostgreSQL database."""
+    server_url = os.environ.get("CLAUSES_TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_root / 'clauses-test.db'}"
+        return
+    name = f"clauses_test_{os.getpid()}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    root = tmp_path_factory.mktemp("clauses")
+    database = _test_database(root)
+    url = next(database)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": url,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        # Drop what an earlier run left (alembic_version too): tests use the migrations' schema.
+        leftover = sa.MetaData()
+        leftover.reflect(bind=db.engine)
+        leftover.drop_all(bind=db.engine)
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    next(database, None)
+
+
+@pytest.fixture(autouse=True)
+def db_session(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[scoped_session[Any]]:
+    with app.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    )
+    monkeypatch.setattr(db, "session", session)
+    # Flask-SQLAlchemy removes the session after each request; within a test the session lives
+    # on, so the test's objects stay usable after a request, like a user's next click sees them.
+    remove = session.remove
+    monkeypatch.setattr(session, "remove", lambda: None)
+    yield session
+    remove()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, user: Any, password: str = PASSWORD) -> None:
+    """Sign in through the real login form, CSRF token included."""
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data)
+    assert token, "the login page has no CSRF token"
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": password, "csrf_token": token.group(1).decode()},
+    )
+    assert response.status_code == 302, response.data[:500]
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on a page, to post like a browser does."""
+    page = client.get(path)
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data)
+    assert token, f"no CSRF token on {path}"
+    return token.group(1).decode()
+
+
+@pytest.fixture
+def world(db_session: Any) -> factories.World:
+    """Two buyers, two contractors, contracts of each, and one user of every role."""
+    return factories.make_world()
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
