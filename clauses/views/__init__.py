@@ -12,9 +12,9 @@ from clauses.errors import ClausesError
 
 
 def register(app: Flask) -> None:
-    from clauses.views import auth, dashboard
+    from clauses.views import admin, auth, contracts, dashboard, participants
 
-    for module in (auth, dashboard):
+    for module in (auth, dashboard, contracts, participants, admin):
         app.register_blueprint(module.bp)
     app.register_error_handler(ClausesError, _clauses_error)
     for status in (400, 403, 404, 405, 413, 500):
