@@ -1,4 +1,4 @@
-"""Clauses: the social-insertion clauses of public construction contracts, followed month by month."""
+"""Clauses: the social-insertion clauses of public construction contracts, month by month."""
 
 from pathlib import Path
 from typing import Any
@@ -44,5 +44,5 @@ def _require_secret_key(app: Flask) -> None:
         return
     raise ConfigurationError(
         "CLAUSES_SECRET_KEY is not set: give it a long random value, e.g. "
-        "`export CLAUSES_SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\"`."
+        "`export CLAUSES_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`."
     )

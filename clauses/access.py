@@ -21,7 +21,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 CLAUSE_TEAM = (Role.ADMIN, Role.FACILITATOR)
 
 
-@login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     return user if user is not None and user.is_active else None
@@ -48,7 +47,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-def contracts_of(viewer: User) -> sa.Select[tuple[Contract]]:
+def contracts_of(viewer: User) -> sa.Select[Contract]:
     stmt = sa.select(Contract)
     if viewer.role in CLAUSE_TEAM:
         return stmt
@@ -64,7 +63,7 @@ def contract_for(viewer: User, contract_id: int) -> Contract:
     return contract
 
 
-def participants_of(viewer: User) -> sa.Select[tuple[Participant]]:
+def participants_of(viewer: User) -> sa.Select[Participant]:
     """Buyers see no one; contractors only the people with hours on their own contracts."""
     stmt = sa.select(Participant)
     if viewer.role in CLAUSE_TEAM:

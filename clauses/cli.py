@@ -8,7 +8,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from clauses.errors import ClausesError
@@ -56,6 +56,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema to the latest migration."""
     upgrade()
@@ -63,6 +64,7 @@ def init_db() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--organisation", help="SIRET or exact name of the user's organisation.")
@@ -78,7 +80,7 @@ def create_user(
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = accounts.save_user(
-        db.session,
+        db.session(),
         actor=None,
         email=email,
         role=Role(role),

@@ -3,7 +3,7 @@
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 
 def _json_dumps(value: Any) -> str:
@@ -15,7 +15,10 @@ class Defaults:
     # None means "SQLite in the instance folder", resolved by create_app once the folder is known.
     DATABASE_URL: str | None = None
     SECRET_KEY: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "json_serializer": _json_dumps}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {
+        "pool_pre_ping": True,
+        "json_serializer": _json_dumps,
+    }
     # Session cookies: never readable from scripts, not sent cross-site, HTTPS-only outside debug.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
@@ -33,10 +34,16 @@ def init_app(app: Flask) -> None:
             _make_sqlite_behave(db.engine)
 
 
+def _load_user(user_id: str) -> object:
+    from clauses.access import load_user
+
+    return load_user(user_id)
+
+
 def select_locale() -> str:
     """French unless the user chose otherwise with the language switch."""
     lang = session.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else "fr"
+    return lang if isinstance(lang, str) and lang in current_app.config["LANGUAGES"] else "fr"
 
 
 def _make_sqlite_behave(engine: sa.Engine) -> None:

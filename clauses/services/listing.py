@@ -31,7 +31,7 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
-def paginate(session: Session, stmt: sa.Select[tuple[T]], number: int, size: int) -> Page[T]:
+def paginate(session: Session, stmt: sa.Select[T], number: int, size: int) -> Page[T]:
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     number = max(1, number)
     items = session.scalars(stmt.limit(size).offset((number - 1) * size)).all()
@@ -39,14 +39,14 @@ def paginate(session: Session, stmt: sa.Select[tuple[T]], number: int, size: int
 
 
 def sorted_by(
-    stmt: sa.Select[tuple[T]],
+    stmt: sa.Select[T],
     columns: Mapping[str, Any],
     sort: str | None,
     order: str | None,
     default: str,
-) -> tuple[sa.Select[tuple[T]], str, str]:
+) -> tuple[sa.Select[T], str, str]:
     """Order by a whitelisted column (unknown keys fall back to the default), ties by id."""
-    key = sort if sort in columns else default
+    key = sort if sort is not None and sort in columns else default
     direction = "desc" if order == "desc" else "asc"
     column = columns[key]
     ordered = stmt.order_by(column.desc() if direction == "desc" else column.asc())

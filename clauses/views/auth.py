@@ -4,12 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from clauses import access
 from clauses.extensions import db
 from clauses.forms.auth import LanguageForm, LoginForm
+from clauses.models import Role
 from clauses.services import sessions
 
 bp = Blueprint("auth", __name__)
@@ -28,7 +29,7 @@ def login() -> str | Response:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = sessions.authenticate(db.session, form.email.data, form.password.data)
+        user = sessions.authenticate(db.session(), form.email.data, form.password.data)
         db.session.commit()
         if user is not None:
             login_user(user, remember=form.remember.data)
@@ -38,9 +39,9 @@ def login() -> str | Response:
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@access.roles_required(*Role)
 def logout() -> Response:
-    sessions.logout(db.session, access.user())
+    sessions.logout(db.session(), access.user())
     db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")

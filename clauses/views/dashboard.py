@@ -21,5 +21,5 @@ TEMPLATES = {
 @access.roles_required(*Role)
 def home() -> str:
     viewer = access.user()
-    summary = overview.summary_for(db.session, viewer)
+    summary = overview.summary_for(db.session(), viewer)
     return render_template(TEMPLATES[viewer.role], summary=summary)
