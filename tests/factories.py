@@ -1,9 +1,9 @@
 """factory_boy factories writing through the test's own session (read at each call)."""
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 import factory
 

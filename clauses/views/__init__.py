@@ -7,8 +7,8 @@ from flask_babel import format_date, format_decimal, get_locale
 from werkzeug.exceptions import HTTPException
 
 from clauses import access
-from clauses.views import labels, navigation
 from clauses.errors import ClausesError
+from clauses.views import labels, navigation
 
 
 def register(app: Flask) -> None:
