@@ -1,0 +1,23 @@
+"""Months, as the domain counts them: an hour entry's month is its first day."""
+
+import calendar
+from datetime import date
+
+
+def first_day_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def last_day_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def previous_month(day: date) -> date:
+    """The first day of the month before the one of `day`."""
+    first = first_day_of_month(day)
+    return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)

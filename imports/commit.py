@@ -1,0 +1,243 @@
+"""The one place an import writes: the batch, its new people, its lines and the hour entries of
+their keys, in the caller's transaction, in bulk (never row by row). Rollback lives here too."""
+
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from clauses.models import BatchLine, HourEntry, ImportBatch, Participant, User
+from clauses.models.base import utcnow
+from clauses.models.enums import BatchState
+from clauses.services import audit
+from imports.match import Person
+from imports.results import EntryDraft, ImportReport, RowDecision
+
+
+def already_imported(session: Session, sha256: str) -> bool:
+    """The same bytes were committed before (and not rolled back)."""
+    return (
+        session.scalar(
+            sa.select(ImportBatch.id).where(
+                ImportBatch.sha256 == sha256, ImportBatch.state == BatchState.COMMITTED
+            )
+        )
+        is not None
+    )
+
+
+def commit(
+    session: Session,
+    report: ImportReport,
+    *,
+    content: bytes,
+    filename: str,
+    sha256: str,
+    as_of: date,
+    uploader: User | None,
+    contractor_id: int | None,
+) -> ImportBatch:
+    entries = report.accepted
+    batch = ImportBatch(
+        filename=filename,
+        content=content,
+        sha256=sha256,
+        file_format=report.file_format,
+        uploaded_by_id=uploader.id if uploader else None,
+        contractor_id=contractor_id,
+        as_of=as_of,
+        rows_accepted=report.count(RowDecision.ACCEPTED),
+        rows_rejected=report.count(RowDecision.REJECTED),
+        rows_skipped=report.count(RowDecision.SKIPPED),
+        hours_accepted=report.hours_accepted,
+        report={
+            "errors": [issue.as_dict() for issue in report.errors],
+            "warnings": [issue.as_dict() for issue in report.warnings],
+        },
+    )
+    session.add(batch)
+    session.flush()
+    _insert_people(session, [entry.person for entry in entries])
+    _insert_lines(session, batch.id, report)
+    _upsert_entries(session, batch.id, entries)
+    report.committed, report.batch_id = True, batch.id
+    audit.record(
+        session,
+        uploader,
+        "import",
+        "import_batch",
+        batch.id,
+        filename=filename,
+        **{
+            key: value
+            for key, value in report.as_json().items()
+            if key not in ("errors", "warnings")
+        },
+    )
+    return batch
+
+
+def _insert_people(session: Session, persons: Sequence[Person]) -> None:
+    """People this file creates, "to verify": eligibility is validated later by a facilitator."""
+    new = list({id(p): p for p in persons if p.is_new and p.id is None}.values())
+    if not new:
+        return
+    now = utcnow()
+    ids = session.scalars(
+        sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
+        [
+            {
+                "last_name": p.last_name,
+                "first_name": p.first_name,
+                "name_key": p.name_key,
+                "birth_date": p.birth_date,
+                "commune": "",
+                "is_qpv": False,
+                "other_criteria": "",
+                "wanted_trades": "",
+                "is_available": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for p in new
+        ],
+    ).all()
+    for person, new_id in zip(new, ids, strict=True):
+        person.id = new_id
+
+
+def _insert_lines(session: Session, batch_id: int, report: ImportReport) -> None:
+    lines = [
+        {**_entry_values(row.entry), "batch_id": batch_id, "sheet": row.sheet, "row": row.row}
+        for row in report.rows
+        if row.entry is not None
+    ]
+    if lines:
+        session.execute(sa.insert(BatchLine), lines)
+
+
+def _entry_values(entry: EntryDraft) -> dict[str, object]:
+    return {
+        "contract_id": entry.contract_id,
+        "participant_id": entry.person.id,
+        "month": entry.month,
+        "employment_type": entry.employment_type,
+        "employment_type_text": entry.employment_type_text,
+        "employer": entry.employer,
+        "hours": entry.hours,
+    }
+
+
+KEY_COLUMNS = ("contract_id", "participant_id", "month", "employment_type")
+
+
+def _upsert_entries(session: Session, batch_id: int, entries: Sequence[EntryDraft]) -> None:
+    """Each key holds the hours of its latest line: insert, or replace an earlier batch's."""
+    if not entries:
+        return
+    now = utcnow()
+    _upsert(
+        session, [{**_entry_values(e), "batch_id": batch_id, "updated_at": now} for e in entries]
+    )
+
+
+def _upsert(session: Session, values: list[dict[str, object]]) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(HourEntry)
+    changed = ("hours", "employment_type_text", "employer", "batch_id", "updated_at")
+    stmt = insert.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS),
+        set_={column: insert.excluded[column] for column in changed},
+    )
+    session.execute(stmt, values)
+
+
+def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> int:
+    """Mark the batch rolled back and give each key it touched the hours of its latest remaining
+    line (or no entry when none is left). Lines are never deleted: nothing sent is lost.
+    Returns the number of keys recomputed."""
+    batch.state = BatchState.ROLLED_BACK
+    batch.rolled_back_at = utcnow()
+    batch.rolled_back_by_id = actor.id if actor else None
+    session.flush()
+    keys = _keys_of(session, batch.id)
+    latest = _latest_remaining_lines(session, batch.id)
+    gone = [key for key in keys if key not in latest]
+    kept = [latest[key] for key in keys if key in latest]
+    _delete_entries(session, gone)
+    if kept:
+        _upsert_lines(session, kept)
+    audit.record(
+        session,
+        actor,
+        "rollback",
+        "import_batch",
+        batch.id,
+        filename=batch.filename,
+        keys_restored=len(kept),
+        keys_removed=len(gone),
+    )
+    return len(keys)
+
+
+EntryKey = tuple[int, int, date, str]
+
+
+def _keys_of(session: Session, batch_id: int) -> list[EntryKey]:
+    rows = session.execute(
+        sa.select(*(getattr(BatchLine, c) for c in KEY_COLUMNS))
+        .where(BatchLine.batch_id == batch_id)
+        .distinct()
+    )
+    return [(c, p, m, t) for c, p, m, t in rows]
+
+
+def _latest_remaining_lines(session: Session, batch_id: int) -> dict[EntryKey, BatchLine]:
+    """For each key of the batch, the latest line of the other committed batches."""
+    mine = sa.orm.aliased(BatchLine)
+    stmt = (
+        sa.select(BatchLine)
+        .join(ImportBatch, ImportBatch.id == BatchLine.batch_id)
+        .join(
+            mine,
+            sa.and_(*(getattr(mine, c) == getattr(BatchLine, c) for c in KEY_COLUMNS)),
+        )
+        .where(
+            mine.batch_id == batch_id,
+            BatchLine.batch_id != batch_id,
+            ImportBatch.state == BatchState.COMMITTED,
+        )
+        .order_by(BatchLine.batch_id, BatchLine.id)
+    )
+    latest: dict[EntryKey, BatchLine] = {}
+    for line in session.scalars(stmt):
+        latest[(line.contract_id, line.participant_id, line.month, line.employment_type)] = line
+    return latest
+
+
+def _delete_entries(session: Session, keys: Sequence[EntryKey]) -> None:
+    if keys:
+        session.execute(
+            sa.delete(HourEntry).where(
+                sa.tuple_(*(getattr(HourEntry, c) for c in KEY_COLUMNS)).in_(keys)
+            )
+        )
+
+
+def _upsert_lines(session: Session, lines: Sequence[BatchLine]) -> None:
+    _upsert(
+        session,
+        [
+            {
+                **{c: getattr(line, c) for c in KEY_COLUMNS},
+                "employment_type_text": line.employment_type_text,
+                "employer": line.employer,
+                "hours": line.hours,
+                "batch_id": line.batch_id,
+                "updated_at": utcnow(),
+            }
+            for line in lines
+        ],
+    )

@@ -1,0 +1,101 @@
+"""Finding the header row of a sheet and what each of its columns holds (DESIGN.md's
+"Precise import rules": keywords tried in a fixed order, first match wins)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from clauses.rules.names import normalise_name
+from imports.normalise import text
+
+HEADER_SEARCH_ROWS = 30
+
+
+class Field(StrEnum):
+    HOURS = "hours"
+    COMBINED_NAME = "combined_name"
+    BIRTH_DATE = "birth_date"
+    FIRST_NAME = "first_name"
+    EMPLOYMENT_TYPE = "employment_type"
+    EMPLOYER = "employer"
+    MONTH = "month"
+    CONTRACT = "contract"
+    LAST_NAME = "last_name"
+
+
+# Tried in this order, first match wins: "Nombre d'heures" is hours, "Contrat" the employment
+# type (CONTRACT does not start with CONTRAT), "Contract" the contract, "Prénom" a first name
+# before NOM is tried. Every synonym DESIGN.md lists is caught by these keywords.
+KEYWORDS: tuple[tuple[Field, tuple[str, ...]], ...] = (
+    (Field.HOURS, ("HEURE", "HOUR")),
+    (Field.COMBINED_NAME, ()),  # both the words NOM and PRENOM
+    (Field.BIRTH_DATE, ("NAISS", "BIRTH")),  # or the phrase "Né(e) le"
+    (Field.FIRST_NAME, ("PRENOM", "FIRST")),
+    (Field.EMPLOYMENT_TYPE, ("TYPE", "NATURE", "CONTRAT")),
+    (Field.EMPLOYER, ("EMPLOYEUR", "EMPLOYER")),
+    (Field.MONTH, ("MOIS", "PERIODE", "MONTH")),
+    (Field.CONTRACT, ("MARCHE", "CONTRACT", "REF", "LOT")),
+    (Field.LAST_NAME, ("NOM", "LAST", "NAME", "SALARIE")),
+)
+BIRTH_PHRASES = (" NE E LE ", " NEE LE ")
+
+
+def field_of(cell: object) -> Field | None:
+    """What a header cell names, or None."""
+    label = normalise_name(text(cell))
+    words = label.split()
+    for field, keywords in KEYWORDS:
+        if field is Field.COMBINED_NAME:
+            found = "NOM" in words and "PRENOM" in words
+        else:
+            found = any(word.startswith(keyword) for word in words for keyword in keywords)
+        if field is Field.BIRTH_DATE:
+            found = found or any(phrase in f" {label} " for phrase in BIRTH_PHRASES)
+        if found:
+            return field
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The header row of a sheet: its index in the sheet's rows and each field's column."""
+
+    index: int
+    columns: dict[Field, int]
+    labels: tuple[str, ...]
+
+    def has(self, field: Field) -> bool:
+        return field in self.columns
+
+
+def header_of(row: Sequence[object]) -> dict[Field, int]:
+    """Each field's first column in this row."""
+    columns: dict[Field, int] = {}
+    for position, cell in enumerate(row):
+        field = field_of(cell)
+        if field is not None and field not in columns:
+            columns[field] = position
+    return columns
+
+
+def is_header(columns: dict[Field, int]) -> bool:
+    """Hours, month and a name (last or combined) recognised."""
+    has_name = Field.LAST_NAME in columns or Field.COMBINED_NAME in columns
+    return Field.HOURS in columns and Field.MONTH in columns and has_name
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> Header | None:
+    """The first of the first 30 rows that is a header."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = header_of(row)
+        if is_header(columns):
+            return Header(index, columns, normalised_cells(row))
+    return None
+
+
+def normalised_cells(row: Sequence[object]) -> tuple[str, ...]:
+    """A row's cells as compared for a repeated header: normalised, trailing blanks dropped."""
+    cells = [normalise_name(text(cell)) for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)

@@ -1,0 +1,91 @@
+"""Recognising people: normalised name and birth date, a near spelling with the same birth date,
+or the name alone when the birth date is missing and only one known person has that name."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+from clauses.rules.names import name_key
+
+FUZZY_THRESHOLD = 85
+
+
+@dataclass(eq=False, slots=True)
+class Person:
+    """A known person (id set), or one this file creates (is_new; id set once committed)."""
+
+    id: int | None
+    last_name: str
+    first_name: str
+    name_key: str
+    birth_date: date
+    is_new: bool = False
+
+
+class Outcome(StrEnum):
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+    NAME_ONLY = "name_only"  # no readable birth date, one known person with that name
+    NEW = "new"
+    AMBIGUOUS = "ambiguous"
+    NO_BIRTH_DATE = "no_birth_date"  # no readable birth date and no single person to fit
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    outcome: Outcome
+    person: Person | None = None
+
+
+class People:
+    """The known people: registered, created by earlier imports, or by earlier rows of this file."""
+
+    def __init__(self, people: Iterable[Person] = ()) -> None:
+        self._exact: dict[tuple[str, date], Person] = {}
+        self._by_name: defaultdict[str, list[Person]] = defaultdict(list)
+        self._by_birth: defaultdict[date, list[Person]] = defaultdict(list)
+        for person in people:
+            self.add(person)
+
+    def add(self, person: Person) -> None:
+        self._exact[(person.name_key, person.birth_date)] = person
+        self._by_name[person.name_key].append(person)
+        self._by_birth[person.birth_date].append(person)
+
+    def match(self, last_name: str, first_name: str, birth_date: date | None) -> Match:
+        key = name_key(last_name, first_name)
+        if birth_date is None:
+            namesakes = self._by_name.get(key, [])
+            if len(namesakes) == 1:
+                return Match(Outcome.NAME_ONLY, namesakes[0])
+            return Match(Outcome.NO_BIRTH_DATE)
+        exact = self._exact.get((key, birth_date))
+        if exact is not None:
+            return Match(Outcome.EXACT, exact)
+        return self._near(key, birth_date) or self._create(last_name, first_name, key, birth_date)
+
+    def _near(self, key: str, birth_date: date) -> Match | None:
+        same_birth = self._by_birth.get(birth_date, [])
+        if not same_birth:
+            return None
+        hits = process.extract(
+            key,
+            [person.name_key for person in same_birth],
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_THRESHOLD,
+            limit=None,
+        )
+        if len(hits) == 1:
+            return Match(Outcome.FUZZY, same_birth[hits[0][2]])
+        if len(hits) > 1:
+            return Match(Outcome.AMBIGUOUS)
+        return None
+
+    def _create(self, last_name: str, first_name: str, key: str, birth_date: date) -> Match:
+        person = Person(None, last_name.strip(), first_name.strip(), key, birth_date, is_new=True)
+        self.add(person)
+        return Match(Outcome.NEW, person)
