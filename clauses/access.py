@@ -14,7 +14,7 @@ from flask import abort
 from flask_login import current_user
 
 from clauses.extensions import db, login_manager
-from clauses.models import Contract, HourEntry, Operation, Participant, Role, User
+from clauses.models import Contract, HourEntry, ImportBatch, Operation, Participant, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,6 +83,28 @@ def participant_for(viewer: User, participant_id: int) -> Participant:
     if participant is None:
         abort(404)
     return participant
+
+
+def batches_of(viewer: User) -> sa.Select[ImportBatch]:
+    """Import batches: the clause team sees all, a contractor those sent for it, a buyer none."""
+    stmt = sa.select(ImportBatch)
+    if viewer.role in CLAUSE_TEAM:
+        return stmt
+    if viewer.role is Role.CONTRACTOR:
+        return stmt.where(ImportBatch.contractor_id == viewer.organisation_id)
+    return stmt.where(sa.false())
+
+
+def batch_for(viewer: User, batch_id: int) -> ImportBatch:
+    batch = db.session.scalar(batches_of(viewer).where(ImportBatch.id == batch_id))
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def upload_scope(viewer: User) -> int | None:
+    """The contractor whose contracts an upload may name (None: any, for the clause team)."""
+    return None if viewer.role in CLAUSE_TEAM else viewer.organisation_id
 
 
 def can_edit_reference_data(viewer: User) -> bool:

@@ -1,17 +1,28 @@
 """Importing a contractor's timesheet: the pipeline of imports/, as one use case."""
 
 import hashlib
-from datetime import date
+import json
+import re
+import secrets
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from clauses.errors import FileAlreadyImported
-from clauses.models import User
+from clauses.errors import FileAlreadyImported, InvalidValue
+from clauses.models import BatchState, Contract, HourEntry, ImportBatch, Participant, User
 from imports import commit as committing
 from imports.pipeline import analyse
 from imports.read import read
 from imports.reference import contracts_by_key, existing_keys, known_people
+from imports.rejected import rejected_rows_workbook
 from imports.results import ImportReport
+from imports.template import KnownPerson, template_workbook
 from imports.validate import Context
 
 
@@ -57,3 +68,123 @@ def import_timesheet(
             contractor_id=contractor_id,
         )
     return report
+
+
+# --- Web uploads: the file waits between the preview and the confirmation -------------------
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """An uploaded file waiting for its uploader to confirm the preview."""
+
+    token: str
+    user_id: int
+    filename: str
+    as_of: date
+    contract: str | None
+    contractor_id: int | None
+
+
+PENDING_LIFETIME = timedelta(hours=24)
+
+
+def save_pending(folder: Path, upload: PendingUpload, content: bytes) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _forget_stale(folder)
+    (folder / f"{upload.token}.bin").write_bytes(content)
+    meta = {**asdict(upload), "as_of": upload.as_of.isoformat()}
+    (folder / f"{upload.token}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def load_pending(folder: Path, token: str, user_id: int) -> tuple[PendingUpload, bytes] | None:
+    """The upload of that token, if it is this user's and still there."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        return None
+    meta_path, content_path = folder / f"{token}.json", folder / f"{token}.bin"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        content = content_path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    upload = PendingUpload(**{**meta, "as_of": date.fromisoformat(meta["as_of"])})
+    return (upload, content) if upload.user_id == user_id else None
+
+
+def discard_pending(folder: Path, token: str) -> None:
+    if TOKEN_PATTERN.fullmatch(token):
+        for suffix in (".json", ".bin"):
+            (folder / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def _forget_stale(folder: Path) -> None:
+    limit = time.time() - PENDING_LIFETIME.total_seconds()
+    for path in folder.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+# --- What a preview and a batch page show ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthHours:
+    reference: str
+    month: date
+    hours: Decimal
+    rows: int
+
+
+def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[MonthHours]:
+    totals: dict[tuple[int, date], tuple[Decimal, int]] = defaultdict(lambda: (Decimal(0), 0))
+    for entry in report.accepted:
+        hours, rows = totals[(entry.contract_id, entry.month)]
+        totals[(entry.contract_id, entry.month)] = (hours + entry.hours, rows + 1)
+    rows = session.execute(
+        sa.select(Contract.id, Contract.reference).where(
+            Contract.id.in_({contract_id for contract_id, _ in totals})
+        )
+    )
+    references = {contract_id: reference for contract_id, reference in rows}
+    return sorted(
+        (MonthHours(references[c], m, hours, rows) for (c, m), (hours, rows) in totals.items()),
+        key=lambda line: (line.reference, line.month),
+    )
+
+
+def roll_back_batch(session: Session, batch: ImportBatch, actor: User) -> int:
+    if batch.state is BatchState.ROLLED_BACK:
+        raise InvalidValue("Cet import a déjà été annulé.")
+    return committing.roll_back(session, batch, actor)
+
+
+def rejected_rows(batch: ImportBatch) -> bytes:
+    return rejected_rows_workbook(batch.content, batch.report.get("errors", []))
+
+
+def template_for(session: Session, contractor_id: int | None, today: date) -> bytes:
+    """The template of a contractor (or of every contract, for the clause team)."""
+    contracts = sa.select(Contract.reference).order_by(Contract.reference)
+    people = (
+        sa.select(Participant.last_name, Participant.first_name, Participant.birth_date)
+        .distinct()
+        .order_by(Participant.last_name, Participant.first_name)
+    )
+    if contractor_id is not None:
+        contracts = contracts.where(Contract.contractor_id == contractor_id)
+        people = (
+            people.join(HourEntry, HourEntry.participant_id == Participant.id)
+            .join(Contract, Contract.id == HourEntry.contract_id)
+            .where(Contract.contractor_id == contractor_id)
+        )
+    return template_workbook(
+        session.scalars(contracts).all(),
+        [KnownPerson(*row) for row in session.execute(people)],
+        today,
+    )

@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask import Flask, flash, render_template, request
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from werkzeug.exceptions import HTTPException
 
 from clauses import access
@@ -12,15 +12,17 @@ from clauses.views import labels, navigation
 
 
 def register(app: Flask) -> None:
-    from clauses.views import admin, auth, contracts, dashboard, participants
+    from clauses.views import admin, auth, contracts, dashboard, imports, participants
 
-    for module in (auth, dashboard, contracts, participants, admin):
+    for module in (auth, dashboard, contracts, participants, imports, admin):
         app.register_blueprint(module.bp)
     app.register_error_handler(ClausesError, _clauses_error)
     for status in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(status, _http_error)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["fr_date"] = _date
+    app.jinja_env.filters["fr_datetime"] = _datetime
+    app.jinja_env.filters["fr_month"] = _month
     app.jinja_env.filters["number"] = _number
     app.context_processor(_globals)
 
@@ -37,6 +39,15 @@ def _http_error(error: HTTPException | Exception) -> tuple[str, int]:
 
 def _date(value: Any, fmt: str = "short") -> str:
     return "" if value is None else str(format_date(value, fmt))
+
+
+def _datetime(value: Any, fmt: str = "short") -> str:
+    return "" if value is None else str(format_datetime(value, fmt))
+
+
+def _month(value: Any) -> str:
+    """ "mars 2024" in French, "March 2024" in English."""
+    return "" if value is None else str(format_date(value, "MMMM y"))
 
 
 def _number(value: Any, digits: int = 2) -> str:

@@ -1,0 +1,185 @@
+"""Timesheet imports: upload, preview, confirm; batches, their files, rejected rows, rollback."""
+
+import io
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from clauses import access
+from clauses.errors import ClausesError
+from clauses.extensions import db
+from clauses.forms.imports import ConfirmForm, UploadForm
+from clauses.models import Contract, ImportBatch, Role
+from clauses.services import listing, timesheets
+from imports.results import ImportReport
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+UPLOADERS = (Role.ADMIN, Role.FACILITATOR, Role.CONTRACTOR)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _pending_folder() -> Path:
+    return Path(current_app.instance_path) / "pending-imports"
+
+
+@bp.route("/")
+@access.roles_required(*UPLOADERS)
+def index() -> str:
+    stmt = access.batches_of(access.user()).order_by(
+        ImportBatch.uploaded_at.desc(), ImportBatch.id.desc()
+    )
+    page = listing.paginate(
+        db.session(), stmt, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
+    return render_template("imports/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.roles_required(*UPLOADERS)
+def new() -> str | Response:
+    viewer = access.user()
+    form = UploadForm(as_of=date.today())
+    form.contract.choices = [("", _("— the file has a contract column —"))] + [
+        (c.reference, f"{c.reference} — {c.title}")
+        for c in db.session.scalars(access.contracts_of(viewer).order_by(Contract.reference))
+    ]
+    if viewer.role is Role.CONTRACTOR:
+        form.as_of.data = date.today()  # a contractor reports as of today, not another day
+    if not form.validate_on_submit():
+        return render_template("imports/new.html", form=form)
+    upload = timesheets.PendingUpload(
+        token=timesheets.new_token(),
+        user_id=viewer.id,
+        filename=form.file.data.filename or "releve",
+        as_of=form.as_of.data,
+        contract=form.contract.data or None,
+        contractor_id=access.upload_scope(viewer),
+    )
+    timesheets.save_pending(_pending_folder(), upload, form.file.data.read())
+    return redirect(url_for("imports.preview", token=upload.token))
+
+
+def _pending_or_404(token: str) -> tuple[timesheets.PendingUpload, bytes]:
+    pending = timesheets.load_pending(_pending_folder(), token, access.user().id)
+    if pending is None:
+        abort(404)
+    return pending
+
+
+def _run(upload: timesheets.PendingUpload, content: bytes, commit: bool) -> ImportReport:
+    return timesheets.import_timesheet(
+        db.session(),
+        content,
+        upload.filename,
+        as_of=upload.as_of,
+        contract=upload.contract,
+        uploader=access.user(),
+        contractor_id=upload.contractor_id,
+        commit=commit,
+    )
+
+
+@bp.route("/preview/<token>")
+@access.roles_required(*UPLOADERS)
+def preview(token: str) -> str | Response:
+    upload, content = _pending_or_404(token)
+    try:
+        report = _run(upload, content, commit=False)
+    except ClausesError as error:
+        timesheets.discard_pending(_pending_folder(), token)
+        flash(error.message, "danger")
+        return redirect(url_for("imports.new"))
+    totals = timesheets.hours_by_contract_and_month(db.session(), report)
+    return render_template(
+        "imports/preview.html", upload=upload, report=report, totals=totals, form=ConfirmForm()
+    )
+
+
+@bp.route("/preview/<token>/confirm", methods=["POST"])
+@access.roles_required(*UPLOADERS)
+def confirm(token: str) -> Response:
+    upload, content = _pending_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        report = _run(upload, content, commit=True)
+    except ClausesError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("imports.new"))
+    db.session.commit()
+    timesheets.discard_pending(_pending_folder(), token)
+    flash(_("The file is imported."), "success")
+    return redirect(url_for("imports.detail", batch_id=report.batch_id))
+
+
+@bp.route("/preview/<token>/cancel", methods=["POST"])
+@access.roles_required(*UPLOADERS)
+def cancel(token: str) -> Response:
+    _pending_or_404(token)
+    timesheets.discard_pending(_pending_folder(), token)
+    flash(_("The import is cancelled: nothing was recorded."), "info")
+    return redirect(url_for("imports.new"))
+
+
+@bp.route("/<int:batch_id>")
+@access.roles_required(*UPLOADERS)
+def detail(batch_id: int) -> str:
+    batch = access.batch_for(access.user(), batch_id)
+    return render_template("imports/detail.html", batch=batch, form=ConfirmForm())
+
+
+@bp.route("/<int:batch_id>/file")
+@access.roles_required(*UPLOADERS)
+def download(batch_id: int) -> Response:
+    batch = access.batch_for(access.user(), batch_id)
+    return _attachment(batch.content, batch.filename)
+
+
+@bp.route("/<int:batch_id>/rejected.xlsx")
+@access.roles_required(*UPLOADERS)
+def rejected(batch_id: int) -> Response:
+    batch = access.batch_for(access.user(), batch_id)
+    return _attachment(timesheets.rejected_rows(batch), f"rejets-import-{batch.id}.xlsx", XLSX)
+
+
+@bp.route("/<int:batch_id>/rollback", methods=["POST"])
+@access.roles_required(Role.ADMIN, Role.FACILITATOR)
+def rollback(batch_id: int) -> Response:
+    batch = access.batch_for(access.user(), batch_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    timesheets.roll_back_batch(db.session(), batch, access.user())
+    db.session.commit()
+    flash(_("The import is rolled back: its hours no longer count."), "success")
+    return redirect(url_for("imports.detail", batch_id=batch.id))
+
+
+@bp.route("/template.xlsx")
+@access.roles_required(*UPLOADERS)
+def template() -> Response:
+    content = timesheets.template_for(
+        db.session(), access.upload_scope(access.user()), date.today()
+    )
+    return _attachment(content, "modele-releve-heures.xlsx", XLSX)
+
+
+def _attachment(
+    content: bytes, filename: str, mimetype: str = "application/octet-stream"
+) -> Response:
+    return send_file(
+        io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=filename
+    )
