@@ -26,6 +26,49 @@ class NotFound(ClausesError):
 class InvalidValue(ClausesError):
     code = "invalid_value"
 
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        # The form field the value came from, so a page can show the message next to it.
+        self.field = field
+
+
+class AlreadyExists(InvalidValue):
+    code = "already_exists"
+
+
+class WeakPassword(InvalidValue):
+    code = "weak_password"
+
+
+class OrganisationMismatch(InvalidValue):
+    """A buyer or contractor account without an organisation, or with one of the wrong kind."""
+
+    code = "organisation_mismatch"
+
+
+class SelfLockout(InvalidValue):
+    """An administrator deactivating their own account or giving up their own admin role."""
+
+    code = "self_lockout"
+
 
 class ConfigurationError(ClausesError):
     code = "configuration_error"
+
+
+class NoHeader(ClausesError):
+    code = "no_header"
+
+
+class ContractColumnMissing(ClausesError):
+    code = "contract_column_missing"
+
+
+class FileAlreadyImported(ClausesError):
+    code = "file_already_imported"
+
+
+class DatabaseNotEmpty(ClausesError):
+    """The demo world loads only into an empty database, so it never mixes with real data."""
+
+    code = "database_not_empty"
