@@ -115,7 +115,8 @@ def _insert_lines(session: Session, batch_id: int, report: ImportReport) -> None
         if row.entry is not None
     ]
     if lines:
-        session.execute(sa.insert(BatchLine), lines)
+        # Core executemany on the table: the ORM's per-row bookkeeping is not needed here.
+        session.execute(sa.insert(BatchLine.__table__), lines)
 
 
 def _entry_values(entry: EntryDraft) -> dict[str, object]:
@@ -145,7 +146,7 @@ def _upsert_entries(session: Session, batch_id: int, entries: Sequence[EntryDraf
 
 def _upsert(session: Session, values: list[dict[str, object]]) -> None:
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(HourEntry)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(HourEntry.__table__)
     changed = ("hours", "employment_type_text", "employer", "batch_id", "updated_at")
     stmt = insert.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),

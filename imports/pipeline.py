@@ -80,7 +80,7 @@ def _sheet_rows(
         if all(is_blank(value) for value in cells):
             continue
         row = index + 1
-        if _is_total(cells) or normalised_cells(cells) == header.labels:
+        if _is_total(cells) or _repeats(cells, header):
             results.append(RowResult(sheet.name, row, RowDecision.SKIPPED))
             continue
         checked = check(parse_row(cells, header, ctx), ctx, sheet.name, row)
@@ -89,6 +89,13 @@ def _sheet_rows(
         else:
             results.append(_checked_result(sheet.name, row, checked, people, accepted))
     return results
+
+
+def _repeats(cells: Sequence[object], header: Header) -> bool:
+    """The header again (a sheet pasted under another). Its hours cell is text: most rows'
+    hours are numbers, so they are told apart before any normalising."""
+    hours = cells[header.columns[Field.HOURS]] if header.columns[Field.HOURS] < len(cells) else None
+    return isinstance(hours, str) and normalised_cells(cells) == header.labels
 
 
 def _is_total(cells: Sequence[object]) -> bool:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 pybabel=${PYBABEL:-.venv/bin/pybabel}
 case "${1:-}" in
   update)
-    "$pybabel" extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o clauses/translations/messages.pot .
+    "$pybabel" extract --ignore-dirs ".*" -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o clauses/translations/messages.pot .
     if [ -f clauses/translations/fr/LC_MESSAGES/messages.po ]; then
       "$pybabel" update --no-fuzzy-matching -i clauses/translations/messages.pot -d clauses/translations -l fr
     else

@@ -2,8 +2,10 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
 def strip_accents(text: str) -> str:
@@ -11,13 +13,14 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Imports normalise the same few thousand names and labels over and over.
+@lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """Accents removed, upper case, punctuation and hyphens as spaces, spaces collapsed.
 
     So "Benoît"/"Benoit", "Dupont-Moreau"/"DUPONT MOREAU", "LE  GOFF"/"Le Goff" are equal.
     """
-    # "ß".upper() is "SS" and "œ" decomposes to nothing: fold the ligatures first.
-    folded = strip_accents(text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+    folded = text if text.isascii() else strip_accents(text.translate(_LIGATURES))
     return _NOT_ALNUM.sub(" ", folded.upper()).strip()
 
 

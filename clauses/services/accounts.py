@@ -1,13 +1,42 @@
 """User accounts: creation and update, organisations found by SIRET or exact name."""
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session
+import secrets
+from dataclasses import dataclass
+from typing import Any
 
-from clauses.errors import InvalidValue, NotFound
-from clauses.models import Organisation, Role, User
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import gettext
+from sqlalchemy.orm import Session, selectinload
+
+from clauses.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NotFound,
+    OrganisationMismatch,
+    SelfLockout,
+    WeakPassword,
+)
+from clauses.models import Organisation, OrganisationKind, Role, User
 from clauses.services import audit
+from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
 
 MIN_PASSWORD_LENGTH = 10
+
+# The organisation kinds each external role may belong to. Admins and facilitators may have an
+# organisation of any kind, or none: a clause team often works for a buyer (a Département).
+KINDS_FOR_ROLE: dict[Role, frozenset[OrganisationKind]] = {
+    Role.BUYER: frozenset({OrganisationKind.BUYER}),
+    Role.CONTRACTOR: frozenset({OrganisationKind.CONTRACTOR, OrganisationKind.SIAE}),
+}
+
+
+def _(message: str, **values: Any) -> str:
+    """The message in the user's language on a page; as written on the command line, which has
+    no request and so no chosen language."""
+    if has_request_context():
+        return str(gettext(message, **values))
+    return message % values
 
 
 def find_organisation(session: Session, ref: str) -> Organisation:
@@ -25,7 +54,28 @@ def find_organisation(session: Session, ref: str) -> Organisation:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidValue(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise WeakPassword(
+            _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+
+
+def check_organisation(role: Role, organisation: Organisation | None) -> None:
+    """Buyers belong to a buying organisation, contractors to a contractor or an SIAE."""
+    kinds = KINDS_FOR_ROLE.get(role)
+    if kinds is None:
+        return
+    if organisation is None:
+        raise OrganisationMismatch(
+            _("Buyer and contractor accounts need an organisation."), field="organisation_id"
+        )
+    if organisation.kind in kinds:
+        return
+    if role is Role.BUYER:
+        message = _("A buyer account must belong to a buying organisation.")
+    else:
+        message = _("A contractor account must belong to a contractor or an SIAE.")
+    raise OrganisationMismatch(message, field="organisation_id")
 
 
 def save_user(
@@ -38,11 +88,13 @@ def save_user(
     password: str | None,
     full_name: str = "",
 ) -> User:
-    """Create the account for this e-mail, or update it; audited either way."""
+    """Create the account for this e-mail, or update it; audited either way (`create-user`)."""
     email = email.strip().lower()
     organisation = find_organisation(session, organisation_ref) if organisation_ref else None
-    if role in (Role.BUYER, Role.CONTRACTOR) and organisation is None:
+    if role in KINDS_FOR_ROLE and organisation is None:
         raise InvalidValue(f"A {role.value} account needs an organisation (--organisation).")
+    if password:
+        check_password_strength(password)
     user = session.scalar(sa.select(User).where(User.email == email))
     created = user is None
     if user is None:
@@ -55,7 +107,6 @@ def save_user(
     if full_name:
         user.full_name = full_name
     if password:
-        check_password_strength(password)
         user.set_password(password)
     session.flush()
     audit.record(
@@ -70,3 +121,186 @@ def save_user(
         password_changed=bool(password),
     )
     return user
+
+
+# The administration pages' use cases. Each checks every rule before it changes anything, so a
+# refused change leaves the session as it was.
+
+
+def generate_password() -> str:
+    """16 random URL-safe characters, shown once to the administrator."""
+    return secrets.token_urlsafe(12)
+
+
+def organisation_by_id(session: Session, organisation_id: int | None) -> Organisation | None:
+    if organisation_id is None:
+        return None
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise InvalidValue(_("This organisation does not exist."), field="organisation_id")
+    return organisation
+
+
+def snapshot(user: User) -> dict[str, Any]:
+    """What the audit trail keeps of an account: never its password nor its hash."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role.value,
+        "organisation": user.organisation.name if user.organisation else None,
+        "is_active": user.is_active,
+    }
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The audit details of an update: the changed values only, before and after."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {
+        "before": {key: before.get(key) for key in changed},
+        "after": {key: after[key] for key in changed},
+    }
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    full_name: str
+    role: Role
+    organisation_id: int | None
+    # None: a password is generated, and returned once so the administrator can pass it on.
+    password: str | None
+
+
+def create_account(session: Session, actor: User, new: NewAccount) -> tuple[User, str | None]:
+    """The new account, and its password when it was generated (else None)."""
+    email = new.email.strip().lower()
+    if session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
+        raise AlreadyExists(_("An account already uses this e-mail."), field="email")
+    organisation = organisation_by_id(session, new.organisation_id)
+    check_organisation(new.role, organisation)
+    generated = generate_password() if not new.password else None
+    password = new.password or generated or ""
+    check_password_strength(password)
+    user = User(email=email, full_name=new.full_name.strip(), role=new.role, is_active=True)
+    user.organisation = organisation
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        "user",
+        user.id,
+        after=snapshot(user),
+        password_generated=generated is not None,
+    )
+    return user, generated
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    full_name: str
+    role: Role
+    organisation_id: int | None
+    is_active: bool
+
+
+def update_account(session: Session, actor: User, user: User, new: AccountChanges) -> bool:
+    """Whether anything changed (an unchanged form writes nothing, not even an audit event)."""
+    organisation = organisation_by_id(session, new.organisation_id)
+    check_organisation(new.role, organisation)
+    check_not_locking_out(actor, user, role=new.role, is_active=new.is_active)
+    before = snapshot(user)
+    user.full_name = new.full_name.strip()
+    user.role = new.role
+    user.organisation = organisation
+    user.is_active = new.is_active
+    diff = changes(before, snapshot(user))
+    if diff["after"]:
+        audit.record(session, actor, "update", "user", user.id, **diff)
+    return bool(diff["after"])
+
+
+def check_not_locking_out(actor: User, user: User, *, role: Role, is_active: bool) -> None:
+    """An administrator keeps their own account and role, so the team is never left without one."""
+    if actor.id != user.id:
+        return
+    if not is_active:
+        raise SelfLockout(
+            _("You cannot deactivate your own account: ask another administrator."),
+            field="is_active",
+        )
+    if role is not Role.ADMIN:
+        raise SelfLockout(
+            _("You cannot remove your own administrator role: ask another administrator."),
+            field="role",
+        )
+
+
+def set_active(session: Session, actor: User, user: User, active: bool) -> None:
+    """Deactivated accounts cannot sign in, and their open sessions end at their next click."""
+    check_not_locking_out(actor, user, role=user.role, is_active=active)
+    if user.is_active == active:
+        return
+    user.is_active = active
+    audit.record(
+        session,
+        actor,
+        "reactivate" if active else "deactivate",
+        "user",
+        user.id,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+
+
+def reset_password(session: Session, actor: User, user: User, password: str | None) -> str | None:
+    """Set the given password, or a generated one, which is returned to be shown once."""
+    generated = generate_password() if not password else None
+    new_password = password or generated or ""
+    check_password_strength(new_password)
+    user.set_password(new_password)
+    audit.record(
+        session, actor, "reset_password", "user", user.id, password_generated=bool(generated)
+    )
+    return generated
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    query: str | None = None
+    role: Role | None = None
+    active: bool | None = None
+
+
+USER_SORTS: dict[str, Any] = {
+    "email": User.email,
+    "name": User.full_name,
+    "role": User.role,
+    "organisation": Organisation.name,
+    "last_login": User.last_login_at,
+    "created": User.created_at,
+}
+
+
+def users_page(
+    session: Session,
+    filters: UserFilters,
+    *,
+    sort: str | None,
+    order: str | None,
+    number: int,
+    size: int,
+) -> tuple[Page[User], str, str]:
+    """A page of accounts, their organisations loaded with them (two queries, not one per row)."""
+    stmt = sa.select(User).outerjoin(User.organisation).options(selectinload(User.organisation))
+    terms = search_terms(filters.query)
+    if terms:
+        stmt = stmt.where(matching_all(terms, User.email, User.full_name, Organisation.name))
+    if filters.role is not None:
+        stmt = stmt.where(User.role == filters.role)
+    if filters.active is not None:
+        stmt = stmt.where(User.is_active == filters.active)
+    stmt, sort, order = sorted_by(stmt, USER_SORTS, sort, order, default="email")
+    return paginate(session, stmt.order_by(User.id), number, size), sort, order

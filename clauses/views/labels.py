@@ -7,41 +7,47 @@ from flask_babel import lazy_gettext as _l
 
 from clauses.models import BatchState, Criterion, EmploymentType, OrganisationKind, Role, Sex
 
-LABELS: dict[StrEnum, LazyString] = {
-    Role.ADMIN: _l("administrator"),
-    Role.FACILITATOR: _l("facilitator"),
-    Role.BUYER: _l("buyer"),
-    Role.CONTRACTOR: _l("contractor"),
-    OrganisationKind.BUYER: _l("buyer"),
-    OrganisationKind.CONTRACTOR: _l("contractor"),
-    OrganisationKind.SIAE: _l("SIAE"),
-    OrganisationKind.FACILITATOR: _l("facilitation team"),
-    Sex.FEMALE: _l("woman"),
-    Sex.MALE: _l("man"),
-    Criterion.LONG_TERM_JOB_SEEKER: _l("long-term job seeker"),
-    Criterion.RSA: _l("RSA recipient"),
-    Criterion.YOUNG_WITHOUT_QUALIFICATION: _l("under 26 without qualification"),
-    Criterion.RQTH: _l("RQTH (disabled worker)"),
-    Criterion.OVER_50: _l("over 50"),
-    Criterion.REFUGEE: _l("refugee"),
-    Criterion.QPV_RESIDENT: _l("QPV resident"),
-    Criterion.SIAE_EMPLOYEE: _l("SIAE employee"),
-    EmploymentType.CDI: _l("CDI"),
-    EmploymentType.CDD: _l("CDD"),
-    EmploymentType.INTERIM: _l("temporary work (ETTI)"),
-    EmploymentType.GEIQ: _l("GEIQ"),
-    EmploymentType.APPRENTICESHIP: _l("apprenticeship"),
-    EmploymentType.PROFESSIONALISATION: _l("professionalisation contract"),
-    EmploymentType.TRAINING: _l("training"),
-    EmploymentType.IAE: _l("IAE subcontracting"),
-    EmploymentType.OTHER: _l("other"),
-    BatchState.COMMITTED: _l("committed"),
-    BatchState.ROLLED_BACK: _l("rolled back"),
-}
+LABELS: tuple[tuple[StrEnum, LazyString], ...] = (
+    (Role.ADMIN, _l("administrator")),
+    (Role.FACILITATOR, _l("facilitator")),
+    (Role.BUYER, _l("buyer")),
+    (Role.CONTRACTOR, _l("contractor")),
+    (OrganisationKind.BUYER, _l("buyer")),
+    (OrganisationKind.CONTRACTOR, _l("contractor")),
+    (OrganisationKind.SIAE, _l("SIAE")),
+    (OrganisationKind.FACILITATOR, _l("facilitation team")),
+    (Sex.FEMALE, _l("woman")),
+    (Sex.MALE, _l("man")),
+    (Criterion.LONG_TERM_JOB_SEEKER, _l("long-term job seeker")),
+    (Criterion.RSA, _l("RSA recipient")),
+    (Criterion.YOUNG_WITHOUT_QUALIFICATION, _l("under 26 without qualification")),
+    (Criterion.RQTH, _l("RQTH (disabled worker)")),
+    (Criterion.OVER_50, _l("over 50")),
+    (Criterion.REFUGEE, _l("refugee")),
+    (Criterion.QPV_RESIDENT, _l("QPV resident")),
+    (Criterion.SIAE_EMPLOYEE, _l("SIAE employee")),
+    (EmploymentType.CDI, _l("CDI")),
+    (EmploymentType.CDD, _l("CDD")),
+    (EmploymentType.INTERIM, _l("temporary work (ETTI)")),
+    (EmploymentType.GEIQ, _l("GEIQ")),
+    (EmploymentType.APPRENTICESHIP, _l("apprenticeship")),
+    (EmploymentType.PROFESSIONALISATION, _l("professionalisation contract")),
+    (EmploymentType.TRAINING, _l("training")),
+    (EmploymentType.IAE, _l("IAE subcontracting")),
+    (EmploymentType.OTHER, _l("other")),
+    (BatchState.COMMITTED, _l("committed")),
+    (BatchState.ROLLED_BACK, _l("rolled back")),
+)
+
+
+# Keyed by (enum, value): Role.FACILITATOR and OrganisationKind.FACILITATOR are equal strings.
+_BY_TYPE = {(type(member), member.value): text for member, text in LABELS}
 
 
 def label(value: StrEnum | None) -> str:
-    return "" if value is None else str(LABELS.get(value, value.value))
+    if value is None:
+        return ""
+    return str(_BY_TYPE.get((type(value), value.value), value.value))
 
 
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:

@@ -16,7 +16,13 @@ class NavItem(NamedTuple):
 ALL = tuple(Role)
 TEAM = (Role.ADMIN, Role.FACILITATOR)
 
-NAV: tuple[NavItem, ...] = (NavItem("dashboard.home", _l("Home"), ALL),)
+NAV: tuple[NavItem, ...] = (
+    NavItem("dashboard.home", _l("Home"), ALL),
+    NavItem("contracts.index", _l("Contracts"), ALL),
+    NavItem("participants.index", _l("Participants"), (*TEAM, Role.CONTRACTOR)),
+    NavItem("imports.index", _l("Hour sheets"), (*TEAM, Role.CONTRACTOR)),
+    NavItem("admin.users", _l("Administration"), (Role.ADMIN,)),
+)
 
 
 def items_for(role: Role) -> list[NavItem]:

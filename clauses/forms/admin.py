@@ -1,0 +1,160 @@
+"""The administration forms: accounts, organisations, and the list filters (GET, no CSRF).
+
+Choices come from the view (translated labels) or the database; these classes check shape only.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from clauses.models import OrganisationKind, Role
+from clauses.services.accounts import AccountChanges, NewAccount, UserFilters
+from clauses.services.audit import EventFilters
+from clauses.services.organisations import OrganisationData, OrganisationFilters
+
+E = TypeVar("E", bound=StrEnum)
+
+# Typed passwords are limited, so hashing a huge one cannot be used to slow the server down.
+PASSWORD_MAX = 200
+WITHOUT_USER = "none"
+
+
+def options(pairs: Iterable[tuple[Any, Any]], empty: Any = None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, after an empty one ("all", "none") if given."""
+    first = [SelectChoice("", str(empty))] if empty is not None else []
+    return first + [SelectChoice(str(value), str(label)) for value, label in pairs]
+
+
+def optional_id(value: object) -> int | None:
+    """A select's "" (no choice) is None; anything else an id (a wrong one is not a choice)."""
+    if value is None or value in ("", "None"):
+        return None
+    return int(str(value))
+
+
+def member(enum: type[E], value: object) -> E | None:
+    """The enum member of a filter's value; an unknown value filters nothing."""
+    try:
+        return enum(str(value))
+    except ValueError:
+        return None
+
+
+def _email(value: str | None) -> str | None:
+    return value.strip() if value else value
+
+
+class AccountFields(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), coerce=Role)
+    organisation_id = SelectField(_l("Organisation"), coerce=optional_id)
+
+
+class NewUserForm(AccountFields):
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_email]
+    )
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[Optional(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def account(self) -> NewAccount:
+        return NewAccount(
+            email=self.email.data,
+            full_name=self.full_name.data,
+            role=self.role.data,
+            organisation_id=self.organisation_id.data,
+            password=self.password.data or None,
+        )
+
+
+class EditUserForm(AccountFields):
+    is_active = BooleanField(_l("Active account (can sign in)"))
+
+    def changes(self) -> AccountChanges:
+        return AccountChanges(
+            full_name=self.full_name.data,
+            role=self.role.data,
+            organisation_id=self.organisation_id.data,
+            is_active=self.is_active.data,
+        )
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[Optional(), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    siret = StringField(_l("SIRET"), validators=[Optional(), Length(max=20)])
+    kind = SelectField(_l("Kind"), coerce=OrganisationKind)
+    email = EmailField(
+        _l("Contact e-mail"),
+        validators=[Optional(), Email(), Length(max=254)],
+        filters=[_email],
+    )
+
+    def organisation(self) -> OrganisationData:
+        return OrganisationData(
+            name=self.name.data,
+            siret=self.siret.data or None,
+            kind=self.kind.data,
+            email=self.email.data or None,
+        )
+
+
+class UserFilterForm(Form):
+    q = SearchField(_l("Search"), render_kw={"placeholder": _l("E-mail, name, organisation")})
+    role = SelectField(_l("Role"), validate_choice=False)
+    active = SelectField(
+        _l("State"),
+        choices=lambda: options([("yes", _l("Active")), ("no", _l("Deactivated"))], _l("All")),
+        validate_choice=False,
+    )
+
+    def filters(self) -> UserFilters:
+        active = {"yes": True, "no": False}.get(self.active.data or "")
+        return UserFilters(query=self.q.data, role=member(Role, self.role.data), active=active)
+
+
+class OrganisationFilterForm(Form):
+    q = SearchField(_l("Search"), render_kw={"placeholder": _l("Name, SIRET, e-mail")})
+    kind = SelectField(_l("Kind"), validate_choice=False)
+
+    def filters(self) -> OrganisationFilters:
+        return OrganisationFilters(query=self.q.data, kind=member(OrganisationKind, self.kind.data))
+
+
+class AuditFilterForm(Form):
+    action = SelectField(_l("Action"), validate_choice=False)
+    object_type = SelectField(_l("Object"), validate_choice=False)
+    user = SelectField(_l("User"), validate_choice=False)
+
+    def filters(self) -> EventFilters:
+        user = self.user.data or ""
+        return EventFilters(
+            action=self.action.data or None,
+            object_type=self.object_type.data or None,
+            user_id=int(user) if user.isdigit() else None,
+            without_user=user == WITHOUT_USER,
+        )

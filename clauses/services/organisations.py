@@ -1,0 +1,154 @@
+"""Organisations kept by the administrator: buyers, contractors, SIAE, the facilitation team."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import siret as stdnum_siret
+
+from clauses.errors import AlreadyExists, InvalidValue, OrganisationMismatch
+from clauses.models import Organisation, OrganisationKind, User
+from clauses.services import audit
+from clauses.services.accounts import KINDS_FOR_ROLE, _, changes
+from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    name: str
+    siret: str | None
+    kind: OrganisationKind
+    email: str | None
+
+
+def valid_siret(value: str | None) -> str | None:
+    """The SIRET as 14 digits (spaces and dots allowed when typed), or None when left empty."""
+    if not value or not value.strip():
+        return None
+    try:
+        return str(stdnum_siret.validate(value))
+    except stdnum_errors.InvalidLength:
+        message = _("A SIRET has 14 digits.")
+    except stdnum_errors.InvalidChecksum:
+        message = _("This SIRET's check digits are wrong: check it for a typing error.")
+    except stdnum_errors.ValidationError:
+        message = _("A SIRET is made of 14 digits only.")
+    raise InvalidValue(message, field="siret")
+
+
+def snapshot(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "name": organisation.name,
+        "siret": organisation.siret,
+        "kind": organisation.kind.value,
+        "email": organisation.email,
+    }
+
+
+def create_organisation(session: Session, actor: User, data: OrganisationData) -> Organisation:
+    data = _checked(session, None, data)
+    organisation = Organisation(name=data.name, siret=data.siret, kind=data.kind, email=data.email)
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session, actor, "create", "organisation", organisation.id, after=snapshot(organisation)
+    )
+    return organisation
+
+
+def update_organisation(
+    session: Session, actor: User, organisation: Organisation, data: OrganisationData
+) -> bool:
+    """Whether anything changed (an unchanged form writes nothing, not even an audit event)."""
+    data = _checked(session, organisation, data)
+    before = snapshot(organisation)
+    organisation.name = data.name
+    organisation.siret = data.siret
+    organisation.kind = data.kind
+    organisation.email = data.email
+    diff = changes(before, snapshot(organisation))
+    if diff["after"]:
+        audit.record(session, actor, "update", "organisation", organisation.id, **diff)
+    return bool(diff["after"])
+
+
+def _checked(
+    session: Session, organisation: Organisation | None, data: OrganisationData
+) -> OrganisationData:
+    """The data cleaned, once every rule holds; nothing is changed before that."""
+    cleaned = OrganisationData(
+        name=" ".join(data.name.split()),
+        siret=valid_siret(data.siret),
+        kind=data.kind,
+        email=(data.email or "").strip().lower() or None,
+    )
+    others = sa.select(Organisation.id)
+    if organisation is not None:
+        others = others.where(Organisation.id != organisation.id)
+        _check_kind_fits_accounts(session, organisation, cleaned.kind)
+    # Imports find an organisation by its name when the file gives no SIRET: names stay distinct.
+    same_name = others.where(sa.func.lower(Organisation.name) == cleaned.name.lower())
+    if session.scalar(same_name) is not None:
+        raise AlreadyExists(_("An organisation already has this name."), field="name")
+    if cleaned.siret and session.scalar(others.where(Organisation.siret == cleaned.siret)):
+        raise AlreadyExists(_("An organisation already has this SIRET."), field="siret")
+    return cleaned
+
+
+def _check_kind_fits_accounts(
+    session: Session, organisation: Organisation, kind: OrganisationKind
+) -> None:
+    """A new kind must still suit the roles of the organisation's accounts."""
+    if kind is organisation.kind:
+        return
+    roles = session.scalars(
+        sa.select(User.role).where(User.organisation_id == organisation.id).distinct()
+    )
+    if any(kind not in KINDS_FOR_ROLE.get(role, frozenset(OrganisationKind)) for role in roles):
+        raise OrganisationMismatch(
+            _("Accounts of this organisation need its current kind: change their role first."),
+            field="kind",
+        )
+
+
+def all_organisations(session: Session) -> list[Organisation]:
+    """By kind, then name: a select groups them by kind."""
+    stmt = sa.select(Organisation).order_by(Organisation.kind, Organisation.name)
+    return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    query: str | None = None
+    kind: OrganisationKind | None = None
+
+
+ORGANISATION_SORTS: dict[str, Any] = {
+    "name": Organisation.name,
+    "siret": Organisation.siret,
+    "kind": Organisation.kind,
+    "created": Organisation.created_at,
+}
+
+
+def organisations_page(
+    session: Session,
+    filters: OrganisationFilters,
+    *,
+    sort: str | None,
+    order: str | None,
+    number: int,
+    size: int,
+) -> tuple[Page[Organisation], str, str]:
+    stmt = sa.select(Organisation)
+    terms = search_terms(filters.query)
+    if terms:
+        stmt = stmt.where(
+            matching_all(terms, Organisation.name, Organisation.siret, Organisation.email)
+        )
+    if filters.kind is not None:
+        stmt = stmt.where(Organisation.kind == filters.kind)
+    stmt, sort, order = sorted_by(stmt, ORGANISATION_SORTS, sort, order, default="name")
+    return paginate(session, stmt.order_by(Organisation.id), number, size), sort, order
