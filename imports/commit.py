@@ -3,6 +3,7 @@ their keys, in the caller's transaction, in bulk (never row by row). Rollback li
 
 from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -116,7 +117,7 @@ def _insert_lines(session: Session, batch_id: int, report: ImportReport) -> None
     ]
     if lines:
         # Core executemany on the table: the ORM's per-row bookkeeping is not needed here.
-        session.execute(sa.insert(BatchLine.__table__), lines)
+        session.execute(sa.insert(cast(sa.Table, BatchLine.__table__)), lines)
 
 
 def _entry_values(entry: EntryDraft) -> dict[str, object]:
@@ -146,7 +147,9 @@ def _upsert_entries(session: Session, batch_id: int, entries: Sequence[EntryDraf
 
 def _upsert(session: Session, values: list[dict[str, object]]) -> None:
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(HourEntry.__table__)
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+        cast(sa.Table, HourEntry.__table__)
+    )
     changed = ("hours", "employment_type_text", "employer", "batch_id", "updated_at")
     stmt = insert.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),

@@ -21,3 +21,8 @@ def previous_month(day: date) -> date:
 def add_months(month: date, count: int) -> date:
     index = month.year * 12 + month.month - 1 + count
     return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> int:
+    """How many months from `first`'s month to `last`'s, both included."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1

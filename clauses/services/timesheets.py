@@ -134,26 +134,29 @@ def _forget_stale(folder: Path) -> None:
 
 
 @dataclass(frozen=True)
-class MonthHours:
+class ContractMonthTotal:
     reference: str
     month: date
     hours: Decimal
     rows: int
 
 
-def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[MonthHours]:
+def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[ContractMonthTotal]:
     totals: dict[tuple[int, date], tuple[Decimal, int]] = defaultdict(lambda: (Decimal(0), 0))
     for entry in report.accepted:
         hours, rows = totals[(entry.contract_id, entry.month)]
         totals[(entry.contract_id, entry.month)] = (hours + entry.hours, rows + 1)
-    rows = session.execute(
+    found = session.execute(
         sa.select(Contract.id, Contract.reference).where(
             Contract.id.in_({contract_id for contract_id, _ in totals})
         )
     )
-    references = {contract_id: reference for contract_id, reference in rows}
+    references = {contract_id: reference for contract_id, reference in found}
     return sorted(
-        (MonthHours(references[c], m, hours, rows) for (c, m), (hours, rows) in totals.items()),
+        (
+            ContractMonthTotal(references[c], m, hours, rows)
+            for (c, m), (hours, rows) in totals.items()
+        ),
         key=lambda line: (line.reference, line.month),
     )
 
