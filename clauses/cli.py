@@ -1,9 +1,12 @@
 """The `clauses` command group: as thin as a view, over the same services."""
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -11,10 +14,10 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from clauses.errors import ClausesError
+from clauses.errors import ClausesError, UnreadableFile
 from clauses.extensions import db
 from clauses.models import Role
-from clauses.services import accounts
+from clauses.services import accounts, demo, reference_import
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,7 +54,7 @@ def reports_errors(command: F) -> F:
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, create_user):
+    for command in (init_db, create_user, import_contracts, import_participants, load_demo):
         app.cli.add_command(command)
 
 
@@ -90,3 +93,75 @@ def create_user(
     )
     db.session.commit()
     click.echo(f"User {user.email} ({user.role.value}) saved.")
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        reason = "fichier introuvable" if isinstance(error, FileNotFoundError) else error.strerror
+        raise UnreadableFile(f"Impossible de lire « {path} » : {reason}.") from error
+
+
+def _echo_reference_report(
+    report: reference_import.ReferenceImportReport, what: str, as_json: bool
+) -> None:
+    """Each rejected row and warning with its sheet and row, then the counts."""
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        return
+    for label, issues in (("Erreur", report.errors), ("Avertissement", report.warnings)):
+        for issue in issues:
+            row = f", ligne {issue.row}" if issue.row is not None else ""
+            click.echo(f"{label} — feuille « {issue.sheet} »{row} : {issue.message}")
+    click.echo(
+        f"{what} : {report.created} créé(s), {report.updated} mis à jour, "
+        f"{report.unchanged} inchangé(s), {report.rejected} ligne(s) rejetée(s), "
+        f"{len(report.warnings)} avertissement(s)."
+    )
+    if report.schedules_replaced:
+        click.echo(f"Échéanciers enregistrés : {report.schedules_replaced} marché(s).")
+
+
+@click.command("import-contracts")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@reports_errors
+def import_contracts(file: Path, as_json: bool) -> None:
+    """Create or update contracts (and their "Échéancier" sheet) from a spreadsheet or CSV."""
+    report = reference_import.import_contracts(db.session(), None, _file_bytes(file), file.name)
+    db.session.commit()
+    _echo_reference_report(report, "Marchés", as_json)
+
+
+@click.command("import-participants")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@reports_errors
+def import_participants(file: Path, as_json: bool) -> None:
+    """Create or update participants from a spreadsheet or CSV."""
+    report = reference_import.import_participants(db.session(), None, _file_bytes(file), file.name)
+    db.session.commit()
+    _echo_reference_report(report, "Participant·es", as_json)
+
+
+@click.command("demo")
+@with_appcontext
+@reports_errors
+def load_demo() -> None:
+    """Load a demo world of Seine-Saint-Denis into an empty database."""
+    summary = demo.load_demo(db.session(), date.today())
+    db.session.commit()
+    hours = f"{summary.hours:,.0f}".replace(",", "\u202f")
+    click.echo(
+        f"Démo chargée au {summary.as_of:%d/%m/%Y} : {summary.organisations} organisations, "
+        f"{summary.operations} opérations, {summary.contracts} marchés, "
+        f"{summary.participants} participant·es ({summary.to_verify} à vérifier), "
+        f"{summary.batches} imports, {summary.hour_entries} lignes d'heures "
+        f"({hours} h)."
+    )
+    click.echo(f"Comptes de démonstration (mot de passe : {summary.password}) :")
+    for account in summary.accounts:
+        click.echo(f"  {account.email:<28} {account.role.value:<12} {account.organisation}")
