@@ -3,8 +3,9 @@
 import dataclasses
 import json
 import sys
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -14,10 +15,10 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from clauses.errors import ClausesError, UnreadableFile
+from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
 from clauses.models import Role
-from clauses.services import accounts, demo, reference_import
+from clauses.services import accounts, demo, reference_import, timesheets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,7 +55,14 @@ def reports_errors(command: F) -> F:
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, create_user, import_contracts, import_participants, load_demo):
+    for command in (
+        init_db,
+        create_user,
+        import_contracts,
+        import_participants,
+        load_demo,
+        import_timesheet,
+    ):
         app.cli.add_command(command)
 
 
@@ -149,10 +157,21 @@ def import_participants(file: Path, as_json: bool) -> None:
 
 @click.command("demo")
 @with_appcontext
+@click.option("--if-empty", is_flag=True, help="Load it only into an empty database; else say so.")
 @reports_errors
-def load_demo() -> None:
+def load_demo(if_empty: bool) -> None:
     """Load a demo world of Seine-Saint-Denis into an empty database."""
-    summary = demo.load_demo(db.session(), date.today())
+    try:
+        summary = demo.load_demo(db.session(), date.today())
+    except DatabaseNotEmpty:
+        if not if_empty:
+            raise
+        db.session.rollback()
+        click.echo("La base contient déjà des données : la démo n'est pas rechargée.")
+        click.echo(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
+        for email, role, organisation, _ in demo.ACCOUNTS:
+            click.echo(f"  {email:<28} {role.value:<12} {organisation}")
+        return
     db.session.commit()
     hours = f"{summary.hours:,.0f}".replace(",", "\u202f")
     click.echo(
@@ -165,3 +184,75 @@ def load_demo() -> None:
     click.echo(f"Comptes de démonstration (mot de passe : {summary.password}) :")
     for account in summary.accounts:
         click.echo(f"  {account.email:<28} {account.role.value:<12} {account.organisation}")
+
+
+@click.command("import-timesheet")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--contract", help="Contract of every row, for a file without a contract column.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the report (YYYY-MM-DD; default: today). Later months are refused.",
+)
+@click.option("--commit", is_flag=True, help="Record the accepted rows (default: a dry run).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@reports_errors
+def import_timesheet(
+    file: Path, contract: str | None, as_of: datetime | None, commit: bool, as_json: bool
+) -> None:
+    """Check a contractor's monthly hour sheet, and with --commit record it."""
+    content = _file_bytes(file)
+    with _progress(enabled=not as_json, label=file.name) as progress:
+        report = timesheets.import_timesheet(
+            db.session(),
+            content,
+            file.name,
+            as_of=as_of.date() if as_of else date.today(),
+            contract=contract,
+            commit=commit,
+            progress=progress,
+        )
+    db.session.commit() if commit else db.session.rollback()
+    result = report.as_json()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    for label, key in (("Erreur", "errors"), ("Avertissement", "warnings")):
+        for issue in result[key]:  # type: ignore[attr-defined]
+            click.echo(f"{label} [{issue['code']}] {issue['message']}")
+    click.echo(
+        f"{result['rows_accepted']} ligne(s) acceptée(s), {result['rows_rejected']} rejetée(s), "
+        f"{result['rows_skipped']} ignorée(s) ; {result['hours_accepted']} h ; "
+        f"{result['participants_matched']} personne(s) reconnue(s), "
+        f"{result['participants_new']} nouvelle(s)."
+    )
+    click.echo(
+        "Import enregistré." if commit else "Essai à blanc : rien n'est enregistré (--commit)."
+    )
+
+
+PROGRESS_FROM_ROWS = 5000
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error for long files (rows checked out of rows read)."""
+    if not enabled:
+        yield None
+        return
+    bars: list[Any] = []
+
+    def advance(done: int, total: int) -> None:
+        if not bars:
+            if total < PROGRESS_FROM_ROWS:
+                return
+            bars.append(click.progressbar(length=total, label=label, file=sys.stderr))
+            bars[0].__enter__()
+        bars[0].update(done - bars[0].pos)
+
+    try:
+        yield advance
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)

@@ -30,10 +30,17 @@ FULL_TIME_MONTH = Decimal("151.67")
 TOTAL_WORDS = ("TOTAL", "SOUS TOTAL")
 
 ExistingKeys = Callable[[Iterable[int]], set[EntryKey]]
+# Told (rows checked, rows in all) now and then, for a progress bar.
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 2000
 
 
 def analyse(
-    workbook: Workbook, ctx: Context, people: People, existing: ExistingKeys
+    workbook: Workbook,
+    ctx: Context,
+    people: People,
+    existing: ExistingKeys,
+    progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport(workbook.file_format)
     headers = [(sheet, find_header(sheet.rows)) for sheet in workbook.sheets]
@@ -51,11 +58,18 @@ def analyse(
                 "auquel s'appliquent toutes ses lignes."
             )
     accepted: AcceptedKeys = {}
+    total = sum(len(sheet.rows) - header.index - 1 for sheet, header in headers if header)
     for sheet, header in headers:
         if header is not None:
-            report.rows.extend(_sheet_rows(sheet, header, ctx, people, accepted))
+            tick = _ticker(progress, len(report.rows), total) if progress else None
+            report.rows.extend(_sheet_rows(sheet, header, ctx, people, accepted, tick))
     report.rows = _mark_replacements(report.rows, existing)
     return report
+
+
+def _ticker(progress: Progress, done: int, total: int) -> Callable[[int], None]:
+    """Rows of one sheet counted after those of the sheets before it."""
+    return lambda row: progress(done + row, total)
 
 
 def _skipped_sheet(sheet: Sheet) -> Issue:
@@ -72,10 +86,17 @@ AcceptedKeys = dict[tuple[int, int, date, EmploymentType], tuple[str, int]]
 
 
 def _sheet_rows(
-    sheet: Sheet, header: Header, ctx: Context, people: People, accepted: AcceptedKeys
+    sheet: Sheet,
+    header: Header,
+    ctx: Context,
+    people: People,
+    accepted: AcceptedKeys,
+    tick: Callable[[int], None] | None,
 ) -> list[RowResult]:
     results: list[RowResult] = []
     for index in range(header.index + 1, len(sheet.rows)):
+        if tick and index % PROGRESS_EVERY == 0:
+            tick(index - header.index)
         cells = sheet.rows[index]
         if all(is_blank(value) for value in cells):
             continue

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from clauses.errors import FileAlreadyImported, InvalidValue
 from clauses.models import BatchState, Contract, HourEntry, ImportBatch, Participant, User
 from imports import commit as committing
-from imports.pipeline import analyse
+from imports.pipeline import Progress, analyse
 from imports.read import read
 from imports.reference import contracts_by_key, existing_keys, known_people
 from imports.rejected import rejected_rows_workbook
@@ -36,6 +36,7 @@ def import_timesheet(
     uploader: User | None = None,
     contractor_id: int | None = None,
     commit: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Every row's fate; with commit, the batch written too. A dry run writes nothing.
 
@@ -55,7 +56,9 @@ def import_timesheet(
         default_contract=contract.strip() if contract else None,
         as_of_month=as_of.replace(day=1),
     )
-    report = analyse(workbook, ctx, known_people(session), lambda ids: existing_keys(session, ids))
+    report = analyse(
+        workbook, ctx, known_people(session), lambda ids: existing_keys(session, ids), progress
+    )
     if commit:
         committing.commit(
             session,
