@@ -11,6 +11,7 @@ from clauses.extensions import db
 from clauses.models import (
     BatchLine,
     Contract,
+    Criterion,
     EmploymentType,
     HourEntry,
     ImportBatch,
@@ -131,7 +132,9 @@ class HourEntryFactory(Base):
     month = date(2024, 3, 1)
     employment_type = EmploymentType.CDI
     hours = Decimal("35")
-    batch = factory.SubFactory(ImportBatchFactory)
+    batch = factory.SubFactory(
+        ImportBatchFactory, contractor=factory.SelfAttribute("..contract.contractor")
+    )
 
     @factory.post_generation
     def line(self, create: bool, _extracted: object, **_kwargs: object) -> None:
@@ -179,6 +182,7 @@ def make_world() -> World:
         operation=OperationFactory(buyer=other_buyer_org), contractor=other_contractor_org
     )
     participant = ParticipantFactory(last_name="Diallo", first_name="Awa", validated=True)
+    participant.set_criteria({Criterion.RQTH, Criterion.RSA})
     stranger = ParticipantFactory(last_name="Secret", first_name="Personne")
     HourEntryFactory(contract=contract, participant=participant)
     HourEntryFactory(contract=other_contract, participant=stranger)

@@ -21,10 +21,22 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
 @pytest.mark.parametrize(
     ("role", "title", "menu"),
     [
-        ("admin", "Équipe clauses", ["Accueil", "Marchés", "Participant·es", "Utilisateurs"]),
-        ("facilitator", "Équipe clauses", ["Accueil", "Marchés", "Participant·es"]),
+        (
+            "admin",
+            "Équipe clauses",
+            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures", "Administration"],
+        ),
+        (
+            "facilitator",
+            "Équipe clauses",
+            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures"],
+        ),
         ("buyer", "Marchés de Département de test", ["Accueil", "Marchés"]),
-        ("contractor", "Mes marchés — Bâtiments Test SAS", ["Accueil", "Marchés", "Participant·es"]),
+        (
+            "contractor",
+            "Mes marchés — Bâtiments Test SAS",
+            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures"],
+        ),
     ],
 )
 def test_each_role_signs_in_to_its_home_page(page: Page, live_server, world, role, title, menu):

@@ -255,7 +255,7 @@ def test_sheet_without_header_is_skipped_with_a_warning(db_session, contract, ka
         [HEADER, row()], extra_sheets=[("Consignes", [["Remplissez une ligne par mois"]])]
     )
     report = run(db_session, content)
-    assert [w.as_dict() for w in report.warnings][0] | {"message": ""} == {
+    assert next(w.as_dict() for w in report.warnings) | {"message": ""} == {
         "sheet": "Consignes",
         "row": None,
         "code": "sheet_skipped",
@@ -304,14 +304,16 @@ def test_csv_in_windows_1252_with_semicolons(db_session, contract):
         [],
         Decimal("70.5"),
     )
-    assert report.rows[0].sheet == "csv" and report.rows[0].row == 2
+    assert report.rows[0].sheet == "csv"
+    assert report.rows[0].row == 2
 
 
 def test_csv_in_utf8_with_commas(db_session, contract, karim):
     text = "Contract,Last name,First name,Date of birth,Month,Hours\n"
     text += 'OPH93-2024-007,Benali,Karim,1970-07-09,2024-03,"35,5"\n'
     report = run(db_session, text.encode("utf-8-sig"))
-    assert report.errors == [] and report.hours_accepted == Decimal("35.5")
+    assert report.errors == []
+    assert report.hours_accepted == Decimal("35.5")
 
 
 def test_contractor_upload_knows_only_its_own_contracts(db_session, contract, karim):
@@ -340,7 +342,8 @@ def test_dry_run_writes_nothing(db_session, contract, karim):
         db_session.scalar(sa.select(sa.func.count()).select_from(t))
         for t in (ImportBatch, HourEntry, Participant, BatchLine)
     ]
-    assert report.committed is False and report.as_json()["rows_accepted"] == 2
+    assert report.committed is False
+    assert report.as_json()["rows_accepted"] == 2
     assert before == after
 
 
@@ -348,7 +351,8 @@ def test_commit_writes_batch_lines_entries_and_one_audit_event(db_session, contr
     content = xlsx([HEADER, row(month=date(2024, 1, 1)), row(month=date(2024, 2, 1))])
     report = run(db_session, content, commit=True)
     batch = db_session.get(ImportBatch, report.batch_id)
-    assert batch.content == content and batch.state is BatchState.COMMITTED
+    assert batch.content == content
+    assert batch.state is BatchState.COMMITTED
     assert (batch.rows_accepted, batch.hours_accepted) == (2, Decimal(70))
     assert db_session.scalar(sa.select(sa.func.count()).select_from(HourEntry)) == 2
     events = db_session.scalars(sa.select(AuditLog).where(AuditLog.action == "import")).all()

@@ -144,7 +144,8 @@ def test_names_compare_after_normalisation(a, b):
 def test_name_normalisation_is_idempotent_and_plain(text):
     once = normalise_name(text)
     assert normalise_name(once) == once
-    assert once == once.strip() and "  " not in once
+    assert once == once.strip()
+    assert "  " not in once
     assert all(ch.isascii() and (ch.isupper() or ch.isdigit() or ch == " ") for ch in once)
 
 

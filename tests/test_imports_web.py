@@ -136,7 +136,8 @@ def test_batch_files_rejected_rows_and_rollback(client, world, db_session):
     assert client.get(f"{detail_url}/file").data == content
     rejected = read(client.get(f"{detail_url}/rejected.xlsx").data).sheets[0]
     assert rejected.rows[0][:3] == ["Ligne", "Motif du rejet", "Référence marché"]
-    assert rejected.rows[1][0] == 3 and "heures négatives" in rejected.rows[1][1]
+    assert rejected.rows[1][0] == 3
+    assert "heures négatives" in rejected.rows[1][1]
     world_entries = 2
     assert db_session.scalar(sa.select(sa.func.count()).select_from(HourEntry)) == world_entries + 1
     token = csrf_token(client, detail_url)

@@ -1,5 +1,123 @@
-"""Participants pages."""
+"""Participants pages: the clause team's register; contractors see names on their own rows.
 
-from flask import Blueprint
+Buyers see no participant at all (403). A contractor's pages show names and the hours on
+their own contracts, never eligibility, criteria, QPV, sex or commune.
+"""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from clauses import access
+from clauses.extensions import db
+from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
+from clauses.models import Criterion, Participant, Role, Sex
+from clauses.services import contracts, participants
+from clauses.views import labels
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+SEES_NAMES = (Role.ADMIN, Role.FACILITATOR, Role.CONTRACTOR)
+
+
+@bp.route("/")
+@access.roles_required(*SEES_NAMES)
+def index() -> str:
+    viewer = access.user()
+    form = ParticipantFilterForm(request.args)
+    if viewer.sees_personal_data:
+        form.set_options(participants.filter_options(db.session()))
+    listing = participants.list_participants(
+        db.session(),
+        viewer,
+        form.filters(),
+        size=current_app.config["PAGE_SIZE"],
+        **form.listing_args(),
+    )
+    return render_template("participants/index.html", form=form, listing=listing)
+
+
+@bp.route("/<int:participant_id>")
+@access.roles_required(*SEES_NAMES)
+def detail(participant_id: int) -> str:
+    viewer = access.user()
+    person = access.participant_for(viewer, participant_id)
+    entries = participants.hours_of(db.session(), viewer, person)
+    if not viewer.sees_personal_data:
+        return render_template("participants/names_only.html", person=person, entries=entries)
+    events = contracts.history(db.session(), "participant", person.id)
+    return render_template(
+        "participants/detail.html",
+        person=person,
+        entries=entries,
+        events=events,
+        eligibility_form=EligibilityForm(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.roles_required(*access.CLAUSE_TEAM)
+def new() -> str | Response:
+    return _participant_form(None)
+
+
+@bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
+@access.roles_required(*access.CLAUSE_TEAM)
+def edit(participant_id: int) -> str | Response:
+    return _participant_form(access.participant_for(access.user(), participant_id))
+
+
+@bp.route("/<int:participant_id>/eligibility", methods=["POST"])
+@access.roles_required(*access.CLAUSE_TEAM)
+def eligibility(participant_id: int) -> Response:
+    viewer = access.user()
+    person = access.participant_for(viewer, participant_id)
+    form = EligibilityForm()
+    if form.validate_on_submit():
+        _set_eligibility(person, validated=form.action.data == "validate")
+    return redirect(url_for("participants.detail", participant_id=person.id))
+
+
+def _set_eligibility(person: Participant, *, validated: bool) -> None:
+    try:
+        changed = participants.set_eligibility(
+            db.session(), access.user(), person, validated=validated
+        )
+    except participants.EligibilityWithoutCriterion:
+        flash(_("Record at least one eligibility criterion before validating."), "danger")
+        return
+    if changed:
+        db.session.commit()
+    if validated:
+        flash(_("Eligibility validated: the hours of this person count."), "success")
+    else:
+        flash(_("Eligibility set back to verify: the hours of this person are pending."), "info")
+
+
+def _participant_form(person: Participant | None) -> str | Response:
+    form = ParticipantForm(obj=person)
+    form.set_options(
+        labels.choices(Criterion), labels.choices(Sex), participants.facilitators(db.session())
+    )
+    duplicate_id = None
+    if form.validate_on_submit():
+        try:
+            saved = participants.save_participant(
+                db.session(), access.user(), form.participant_data(), person
+            )
+        except participants.DuplicateParticipant as error:
+            duplicate_id = error.existing_id
+            form.last_name.errors.append(
+                _("A person with this name and birth date is already registered.")
+            )
+        else:
+            db.session.commit()
+            flash(_("%(name)s saved.", name=saved.full_name), "success")
+            return redirect(url_for("participants.detail", participant_id=saved.id))
+    return render_template(
+        "participants/form.html",
+        form=form,
+        person=person,
+        duplicate_id=duplicate_id,
+        communes=participants.communes(db.session()),
+    )

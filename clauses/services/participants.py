@@ -1,0 +1,318 @@
+"""Participants: the list in a viewer's scope, their hours, registering, editing, eligibility.
+
+Eligibility criteria are personal data and RQTH is health data (DESIGN.md): only the clause
+team reads them. Contractors get names and the hours on their own contracts, nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, raiseload, selectinload
+
+from clauses import access
+from clauses.errors import AlreadyExists, InvalidValue, NotFound
+from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
+from clauses.rules.names import name_key, normalise_name
+from clauses.services import audit
+from clauses.services.contracts import hours, today
+from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
+
+Eligibility = Literal["to_verify", "validated"]
+
+
+class DuplicateParticipant(AlreadyExists):
+    """The same normalised name and birth date: imports could no longer tell them apart."""
+
+    code = "duplicate_participant"
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__(
+            "A person with this name and birth date is already registered.", "last_name"
+        )
+        self.existing_id = existing_id
+
+
+class EligibilityWithoutCriterion(InvalidValue):
+    code = "eligibility_without_criterion"
+
+    def __init__(self) -> None:
+        super().__init__("Record at least one eligibility criterion before validating.")
+
+
+@dataclass(frozen=True)
+class ParticipantFilters:
+    q: str = ""
+    eligibility: Eligibility | None = None
+    commune: str = ""
+    is_qpv: bool | None = None
+    is_available: bool | None = None
+    facilitator_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    page: Page[Participant]
+    sort: str
+    order: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    communes: list[str]
+    facilitators: list[tuple[int, str]]
+
+
+def list_participants(
+    session: Session,
+    viewer: User,
+    filters: ParticipantFilters,
+    *,
+    sort: str | None = None,
+    order: str | None = None,
+    page: int = 1,
+    size: int = 25,
+) -> Listing:
+    """Names for everyone who may see people; the other filters and sorts for the clause team.
+
+    A contractor's filters on eligibility or commune are ignored, not applied: applied, they
+    would tell by elimination what the page must not show.
+    """
+    stmt = access.participants_of(viewer)
+    terms = name_terms(filters.q)
+    if terms:
+        stmt = stmt.where(matching_all(terms, Participant.name_key))
+    columns: dict[str, Any] = {"name": Participant.name_key}
+    if viewer.sees_personal_data:
+        stmt = stmt.where(*_conditions(filters)).options(selectinload(Participant.facilitator))
+        columns |= {
+            "birth_date": Participant.birth_date,
+            "commune": Participant.commune,
+            "eligibility": Participant.eligibility_validated_on,
+            "created": Participant.created_at,
+        }
+    else:
+        # Criteria are loaded with each person by default: not for this viewer, and any
+        # template touching them fails loudly instead of showing them.
+        stmt = stmt.options(raiseload(Participant.criteria_rows))
+    stmt, key, direction = sorted_by(stmt, columns, sort, order, default="name")
+    return Listing(paginate(session, stmt.order_by(Participant.id), page, size), key, direction)
+
+
+def name_terms(query: str | None) -> list[str]:
+    """Search words in the form of name_key: "Benoît" finds "BENOIT", "n'guessan" "N GUESSAN"."""
+    return [word for term in search_terms(query) for word in normalise_name(term).split()]
+
+
+def _conditions(f: ParticipantFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if f.eligibility == "to_verify":
+        conditions.append(Participant.eligibility_validated_on.is_(None))
+    elif f.eligibility == "validated":
+        conditions.append(Participant.eligibility_validated_on.is_not(None))
+    if f.commune:
+        conditions.append(Participant.commune == f.commune)
+    if f.is_qpv is not None:
+        conditions.append(Participant.is_qpv.is_(f.is_qpv))
+    if f.is_available is not None:
+        conditions.append(Participant.is_available.is_(f.is_available))
+    if f.facilitator_id is not None:
+        conditions.append(Participant.facilitator_id == f.facilitator_id)
+    return conditions
+
+
+def filter_options(session: Session) -> FilterOptions:
+    return FilterOptions(communes(session), facilitators(session))
+
+
+def communes(session: Session) -> list[str]:
+    """The communes participants live in, for the filter and the form's suggestions."""
+    return list(
+        session.scalars(
+            sa.select(Participant.commune)
+            .where(Participant.commune != "")
+            .distinct()
+            .order_by(Participant.commune)
+        )
+    )
+
+
+def facilitators(session: Session) -> list[tuple[int, str]]:
+    """The clause team's active accounts, who may follow a participant."""
+    rows = session.execute(
+        sa.select(User.id, User.full_name, User.email)
+        .where(User.role.in_(access.CLAUSE_TEAM), User.is_active.is_(True))
+        .order_by(User.full_name, User.email)
+    ).all()
+    return [(row.id, row.full_name or row.email) for row in rows]
+
+
+# One person's hours -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    contract_id: int
+    reference: str
+    title: str
+    month: date
+    employment_type: EmploymentType
+    employment_type_text: str
+    employer: str
+    hours: Decimal
+
+
+def hours_of(session: Session, viewer: User, participant: Participant) -> list[EntryRow]:
+    """The person's hour entries on the contracts the viewer sees, latest month first."""
+    contracts = access.contracts_of(viewer).subquery()
+    rows = session.execute(
+        sa.select(
+            HourEntry.contract_id,
+            contracts.c.reference,
+            contracts.c.title,
+            HourEntry.month,
+            HourEntry.employment_type,
+            HourEntry.employment_type_text,
+            HourEntry.employer,
+            HourEntry.hours,
+        )
+        .join(contracts, contracts.c.id == HourEntry.contract_id)
+        .where(HourEntry.participant_id == participant.id)
+        .order_by(HourEntry.month.desc(), contracts.c.reference, HourEntry.employment_type)
+    ).all()
+    return [
+        EntryRow(
+            contract_id=row.contract_id,
+            reference=row.reference,
+            title=row.title,
+            month=row.month,
+            employment_type=row.employment_type,
+            employment_type_text=row.employment_type_text,
+            employer=row.employer,
+            hours=hours(row.hours),
+        )
+        for row in rows
+    ]
+
+
+# Registering, editing, eligibility ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: Sex | None = None
+    commune: str = ""
+    is_qpv: bool = False
+    criteria: frozenset[Criterion] = frozenset()
+    other_criteria: str = ""
+    wanted_trades: str = ""
+    is_available: bool = False
+    facilitator_id: int | None = None
+
+
+FIELDS = (
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "commune",
+    "is_qpv",
+    "criteria",
+    "other_criteria",
+    "wanted_trades",
+    "is_available",
+    "facilitator_id",
+)
+
+
+def save_participant(
+    session: Session, actor: User, data: ParticipantData, participant: Participant | None = None
+) -> Participant:
+    """Register a person ("to verify") or update one; audited with the names of changed fields.
+
+    The audit log outlives the purge of personal data, so it names the fields, not their values.
+    """
+    if not name_key(data.last_name, data.first_name):
+        raise InvalidValue("A participant needs a last name and a first name.")
+    _check_unique(session, data, participant)
+    _check_facilitator(session, data.facilitator_id)
+    before = _snapshot(participant) if participant is not None else None
+    if participant is None:
+        participant = Participant()
+        session.add(participant)
+    participant.set_name(data.last_name, data.first_name)
+    participant.birth_date = data.birth_date
+    participant.sex = data.sex
+    participant.commune = data.commune.strip()
+    participant.is_qpv = data.is_qpv
+    participant.set_criteria(set(data.criteria))
+    participant.other_criteria = data.other_criteria.strip()
+    participant.wanted_trades = data.wanted_trades.strip()
+    participant.is_available = data.is_available
+    participant.facilitator_id = data.facilitator_id
+    session.flush()
+    if before is None:
+        audit.record(session, actor, "create", "participant", participant.id)
+    else:
+        after = _snapshot(participant)
+        changed = [name for name in FIELDS if before[name] != after[name]]
+        if changed:
+            audit.record(session, actor, "update", "participant", participant.id, fields=changed)
+    return participant
+
+
+def _check_unique(session: Session, data: ParticipantData, participant: Participant | None) -> None:
+    stmt = sa.select(Participant.id).where(
+        Participant.name_key == name_key(data.last_name, data.first_name),
+        Participant.birth_date == data.birth_date,
+    )
+    if participant is not None:
+        stmt = stmt.where(Participant.id != participant.id)
+    existing = session.scalar(stmt)
+    if existing is not None:
+        raise DuplicateParticipant(existing)
+
+
+def _check_facilitator(session: Session, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or user.role not in access.CLAUSE_TEAM:
+        raise NotFound("The follow-up facilitator is not a member of the clause team.")
+
+
+def _snapshot(participant: Participant) -> dict[str, object]:
+    return {name: getattr(participant, name) for name in FIELDS}
+
+
+def set_eligibility(
+    session: Session, actor: User, participant: Participant, *, validated: bool
+) -> bool:
+    """Validate eligibility today, or send it back to "to verify". False when nothing changed.
+
+    Validating needs a recorded criterion: the hours then count for every month.
+    """
+    if validated == (participant.eligibility_validated_on is not None):
+        return False
+    if validated and not (participant.criteria or participant.other_criteria.strip()):
+        raise EligibilityWithoutCriterion()
+    before, after = participant.eligibility_validated_on, today() if validated else None
+    participant.eligibility_validated_on = after
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "validate_eligibility" if validated else "eligibility_to_verify",
+        "participant",
+        participant.id,
+        before=before.isoformat() if before else None,
+        after=after.isoformat() if after else None,
+    )
+    return True

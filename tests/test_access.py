@@ -1,0 +1,203 @@
+"""Who may see what, for every route: one table of (endpoint, role) → status, checked over the
+real app; plus what must never show up in a page (names for buyers, eligibility for contractors).
+A route added without a line here fails test_every_route_is_in_the_table."""
+
+import pytest
+
+from clauses.models import ImportBatch
+from tests.conftest import csrf_token, login
+
+ROLES = ("admin", "facilitator", "buyer", "contractor")
+TEAM_ONLY = {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 403}
+ADMIN_ONLY = {"admin": 200, "facilitator": 403, "buyer": 403, "contractor": 403}
+EVERYONE = dict.fromkeys(ROLES, 200)
+UPLOADERS = {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 200}
+
+
+def batch_of(world, contract):
+    return next(e.batch_id for e in contract.hour_entries)
+
+
+# (endpoint, path from the world, expected status per role) for every GET page.
+PAGES = [
+    ("dashboard.home", lambda w: "/", EVERYONE),
+    ("contracts.index", lambda w: "/contracts/", EVERYONE),
+    ("contracts.detail", lambda w: f"/contracts/{w.contract.id}", EVERYONE),
+    (
+        "contracts.detail",
+        lambda w: f"/contracts/{w.other_contract.id}",
+        {"admin": 200, "facilitator": 200, "buyer": 404, "contractor": 404},
+    ),
+    ("contracts.new", lambda w: "/contracts/new", TEAM_ONLY),
+    ("contracts.edit", lambda w: f"/contracts/{w.contract.id}/edit", TEAM_ONLY),
+    ("participants.index", lambda w: "/participants/", UPLOADERS),
+    ("participants.detail", lambda w: f"/participants/{w.participant.id}", UPLOADERS),
+    (
+        "participants.detail",
+        lambda w: f"/participants/{w.stranger.id}",
+        {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 404},
+    ),
+    ("participants.new", lambda w: "/participants/new", TEAM_ONLY),
+    ("participants.edit", lambda w: f"/participants/{w.participant.id}/edit", TEAM_ONLY),
+    ("imports.index", lambda w: "/imports/", UPLOADERS),
+    ("imports.new", lambda w: "/imports/new", UPLOADERS),
+    ("imports.template", lambda w: "/imports/template.xlsx", UPLOADERS),
+    (
+        "imports.preview",
+        lambda w: "/imports/preview/" + "x" * 32,
+        {"admin": 404, "facilitator": 404, "buyer": 403, "contractor": 404},
+    ),
+    ("imports.detail", lambda w: f"/imports/{batch_of(w, w.contract)}", UPLOADERS),
+    ("imports.download", lambda w: f"/imports/{batch_of(w, w.contract)}/file", UPLOADERS),
+    ("imports.rejected", lambda w: f"/imports/{batch_of(w, w.contract)}/rejected.xlsx", UPLOADERS),
+    (
+        "imports.detail",
+        lambda w: f"/imports/{batch_of(w, w.other_contract)}",
+        {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 404},
+    ),
+    (
+        "admin.index",
+        lambda w: "/admin/",
+        {"admin": 302, "facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    ("admin.users", lambda w: "/admin/users", ADMIN_ONLY),
+    ("admin.new_user", lambda w: "/admin/users/new", ADMIN_ONLY),
+    ("admin.edit_user", lambda w: f"/admin/users/{w.buyer.id}", ADMIN_ONLY),
+    ("admin.reset_password", lambda w: f"/admin/users/{w.buyer.id}/password", ADMIN_ONLY),
+    ("admin.organisations", lambda w: "/admin/organisations", ADMIN_ONLY),
+    ("admin.new_organisation", lambda w: "/admin/organisations/new", ADMIN_ONLY),
+    (
+        "admin.edit_organisation",
+        lambda w: f"/admin/organisations/{w.contract.contractor_id}",
+        ADMIN_ONLY,
+    ),
+    ("admin.audit", lambda w: "/admin/audit", ADMIN_ONLY),
+    ("auth.login", lambda w: "/login", dict.fromkeys(ROLES, 302)),
+]
+
+# State changes: who is refused (the allowed roles are tested with their own pages' tests).
+REFUSED_POSTS = [
+    ("contracts.new", lambda w: "/contracts/new", {"buyer": 403, "contractor": 403}),
+    (
+        "contracts.edit",
+        lambda w: f"/contracts/{w.contract.id}/edit",
+        {"buyer": 403, "contractor": 403},
+    ),
+    ("participants.new", lambda w: "/participants/new", {"buyer": 403, "contractor": 403}),
+    (
+        "participants.edit",
+        lambda w: f"/participants/{w.participant.id}/edit",
+        {"buyer": 403, "contractor": 403},
+    ),
+    (
+        "participants.eligibility",
+        lambda w: f"/participants/{w.participant.id}/eligibility",
+        {"buyer": 403, "contractor": 403},
+    ),
+    ("imports.new", lambda w: "/imports/new", {"buyer": 403}),
+    (
+        "imports.confirm",
+        lambda w: "/imports/preview/" + "x" * 32 + "/confirm",
+        {"buyer": 403, "contractor": 404},
+    ),
+    (
+        "imports.cancel",
+        lambda w: "/imports/preview/" + "x" * 32 + "/cancel",
+        {"buyer": 403, "contractor": 404},
+    ),
+    (
+        "imports.rollback",
+        lambda w: f"/imports/{batch_of(w, w.contract)}/rollback",
+        {"buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.new_user",
+        lambda w: "/admin/users/new",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.edit_user",
+        lambda w: f"/admin/users/{w.buyer.id}",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.deactivate_user",
+        lambda w: f"/admin/users/{w.buyer.id}/deactivate",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.reactivate_user",
+        lambda w: f"/admin/users/{w.buyer.id}/reactivate",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.reset_password",
+        lambda w: f"/admin/users/{w.buyer.id}/password",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.new_organisation",
+        lambda w: "/admin/organisations/new",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    (
+        "admin.edit_organisation",
+        lambda w: f"/admin/organisations/{w.contract.contractor_id}",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+]
+PUBLIC_POSTS = {"auth.login", "auth.language", "auth.logout"}
+
+
+def test_every_route_is_in_the_table(app):
+    listed = {endpoint for endpoint, _, _ in PAGES + REFUSED_POSTS} | PUBLIC_POSTS | {"static"}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routes - listed == set()
+
+
+@pytest.mark.parametrize(("endpoint", "path", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_pages_by_role(app, world, endpoint, path, expected):
+    url = path(world)
+    anonymous = app.test_client().get(url)
+    if endpoint != "auth.login":
+        assert anonymous.status_code == 302
+        assert "/login" in anonymous.headers["Location"]
+    for role in ROLES:
+        client = app.test_client()
+        login(client, getattr(world, role))
+        assert (role, client.get(url).status_code) == (role, expected[role])
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "path", "refused"), REFUSED_POSTS, ids=[p[0] for p in REFUSED_POSTS]
+)
+def test_refused_state_changes(app, world, db_session, endpoint, path, refused):
+    url = path(world)
+    counts = db_session.query(ImportBatch).count()
+    for role, status in refused.items():
+        client = app.test_client()
+        login(client, getattr(world, role))
+        token = csrf_token(client, "/")
+        assert (role, client.post(url, data={"csrf_token": token}).status_code) == (role, status)
+    assert db_session.query(ImportBatch).count() == counts
+
+
+def visible_pages(app, world, role):
+    client = app.test_client()
+    login(client, getattr(world, role))
+    for _, path, expected in PAGES:
+        url = path(world)
+        if expected[role] == 200 and not url.endswith((".xlsx", "/file")):
+            yield url, client.get(url).get_data(as_text=True)
+
+
+def test_buyers_never_see_a_participant(app, world):
+    for url, page in visible_pages(app, world, "buyer"):
+        for name in (world.participant.last_name, world.stranger.last_name):
+            assert name not in page, url
+
+
+def test_contractors_never_see_eligibility_nor_others_people(app, world):
+    for url, page in visible_pages(app, world, "contractor"):
+        for word in ("RQTH", "RSA", "ligibilit", "QPV", world.stranger.last_name):
+            assert word not in page, (url, word)
