@@ -29,6 +29,8 @@ PAGES = [
         {"admin": 200, "facilitator": 200, "buyer": 404, "contractor": 404},
     ),
     ("contracts.new", lambda w: "/contracts/new", TEAM_ONLY),
+    ("contracts.import_file", lambda w: "/contracts/import", TEAM_ONLY),
+    ("participants.import_file", lambda w: "/participants/import", TEAM_ONLY),
     ("contracts.edit", lambda w: f"/contracts/{w.contract.id}/edit", TEAM_ONLY),
     ("participants.index", lambda w: "/participants/", UPLOADERS),
     ("participants.detail", lambda w: f"/participants/{w.participant.id}", UPLOADERS),
@@ -95,6 +97,12 @@ REFUSED_POSTS = [
         {"buyer": 403, "contractor": 403},
     ),
     ("imports.new", lambda w: "/imports/new", {"buyer": 403}),
+    ("contracts.import_file", lambda w: "/contracts/import", {"buyer": 403, "contractor": 403}),
+    (
+        "participants.import_file",
+        lambda w: "/participants/import",
+        {"buyer": 403, "contractor": 403},
+    ),
     (
         "imports.confirm",
         lambda w: "/imports/preview/" + "x" * 32 + "/confirm",

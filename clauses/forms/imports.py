@@ -18,3 +18,7 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Confirm or cancel a preview; also the rollback button."""
+
+
+class ReferenceFileForm(FlaskForm):
+    file = FileField(_l("Spreadsheet (.xlsx, .xls, .ods or .csv)"), validators=[FileRequired()])

@@ -8,7 +8,8 @@ from clauses import access
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm
 from clauses.models import Contract, Role
-from clauses.services import contracts
+from clauses.services import contracts, reference_import
+from clauses.views import reference_files
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -44,6 +45,22 @@ def detail(contract_id: int) -> str:
 @access.roles_required(*access.CLAUSE_TEAM)
 def new() -> str | Response:
     return _contract_form(None)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access.roles_required(*access.CLAUSE_TEAM)
+def import_file() -> str:
+    return reference_files.import_page(
+        reference_import.import_contracts,
+        _("Import contracts"),
+        _(
+            "Référence, Intitulé, Opération, Acheteur, Titulaire, SIRET titulaire, Corps d'état, "
+            "Commune, Date de début, Date de fin, Heures d'insertion; optional: SIRET acheteur, "
+            'Montant, Taux d\'insertion; an optional sheet "Échéancier" (Référence, Mois, '
+            "Heures prévues)."
+        ),
+        "contracts.index",
+    )
 
 
 @bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])

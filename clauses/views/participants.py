@@ -12,8 +12,8 @@ from clauses import access
 from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
 from clauses.models import Criterion, Participant, Role, Sex
-from clauses.services import contracts, participants
-from clauses.views import labels
+from clauses.services import contracts, participants, reference_import
+from clauses.views import labels, reference_files
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -59,6 +59,21 @@ def detail(participant_id: int) -> str:
 @access.roles_required(*access.CLAUSE_TEAM)
 def new() -> str | Response:
     return _participant_form(None)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access.roles_required(*access.CLAUSE_TEAM)
+def import_file() -> str:
+    return reference_files.import_page(
+        reference_import.import_participants,
+        _("Import participants"),
+        _(
+            "Nom, Prénom, Date de naissance, Sexe, Commune de résidence, QPV (oui/non), Critères "
+            "d'éligibilité (separated by \";\"), Date de validation de l'éligibilité (empty: to "
+            "verify), Métiers recherchés, Disponible (oui/non)."
+        ),
+        "participants.index",
+    )
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])

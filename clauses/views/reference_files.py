@@ -1,0 +1,38 @@
+"""Importing contracts or participants from a spreadsheet, from the page of either list.
+
+Both files write at once (as `clauses import-contracts` and `import-participants` do): the page
+shows what was created, updated and refused, row by row.
+"""
+
+from collections.abc import Callable
+
+from flask import flash, render_template
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from clauses import access
+from clauses.errors import ClausesError
+from clauses.extensions import db
+from clauses.forms.imports import ReferenceFileForm
+from clauses.models import User
+from clauses.services.reference_import import ReferenceImportReport
+
+Importer = Callable[[Session, User | None, bytes, str], ReferenceImportReport]
+
+
+def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
+    form = ReferenceFileForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = importer(db.session(), access.user(), upload.read(), upload.filename or "")
+        except ClausesError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The file is imported."), "success")
+    return render_template(
+        "imports/reference.html", form=form, report=report, title=title, columns=columns, back=back
+    )
