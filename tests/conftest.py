@@ -1,10 +1,12 @@
 """Test fixtures: the real app on a real database (SQLite, or PostgreSQL when
 CLAUSES_TEST_DATABASE_URL is set), each test inside a transaction that is rolled back."""
 
+import html
 import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,37 @@ def login(client: FlaskClient, user: Any, password: str = PASSWORD) -> None:
         data={"email": user.email, "password": password, "csrf_token": token.group(1).decode()},
     )
     assert response.status_code == 302, response.data[:500]
+
+
+@pytest.fixture
+def count_queries(db_session: scoped_session[Any]) -> Any:
+    """`with count_queries() as statements:` lists the SQL run on the test's connection."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        connection = db_session.connection()
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        sa.event.listen(connection, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(connection, "before_cursor_execute", record)
+
+    return counting
+
+
+def page_text(response: Any) -> str:
+    """The page as a reader sees its characters (&#39; is an apostrophe)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def post_form(client: FlaskClient, path: str, data: dict[str, str]) -> Any:
+    """Post a form as a browser does, with the CSRF token of the page at `path`."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)})
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:

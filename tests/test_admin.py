@@ -2,7 +2,6 @@
 
 import json
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -60,22 +59,6 @@ def can_sign_in(app, email, password):
         "/login", data={"email": email, "password": password, "csrf_token": token}
     )
     return response.status_code == 302
-
-
-@contextmanager
-def count_queries(app):
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 # Access: every page and action is for administrators only.
@@ -186,12 +169,12 @@ def test_users_list_sorts_and_pages(admin, world, app, monkeypatch):
     assert 'aria-sort="descending"' in page
 
 
-def test_users_list_queries_do_not_grow_with_the_rows(admin, world, app):
+def test_users_list_queries_do_not_grow_with_the_rows(admin, world, count_queries):
     counts = []
     for more in (1, 6):
         for _ in range(more):
             UserFactory(role=Role.CONTRACTOR, organisation=OrganisationFactory())
-        with count_queries(app) as statements:
+        with count_queries() as statements:
             assert admin.get("/admin/users").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]

@@ -1,9 +1,6 @@
 """Contracts: the list (scope, search, filters, sort, pages, no N+1), the page, the form."""
 
-import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,7 +11,7 @@ import sqlalchemy as sa
 from clauses.errors import InvalidValue, NotFound
 from clauses.models import AuditLog, Contract, Operation, ScheduledHours
 from clauses.services import contracts
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, page_text, post_form
 from tests.factories import (
     ContractFactory,
     HourEntryFactory,
@@ -23,26 +20,6 @@ from tests.factories import (
     ParticipantFactory,
     UserFactory,
 )
-
-
-@contextmanager
-def count_queries(connection: sa.Connection) -> Iterator[list[str]]:
-    """The SQL statements run on the test's connection inside the block."""
-    statements: list[str] = []
-
-    def before_cursor_execute(*args: Any) -> None:
-        statements.append(args[2])
-
-    sa.event.listen(connection, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", before_cursor_execute)
-
-
-def text(response) -> str:
-    """The page as a reader sees its characters (&#39; is an apostrophe)."""
-    return html.unescape(response.get_data(as_text=True))
 
 
 def references(page: str) -> list[str]:
@@ -68,10 +45,6 @@ def contract_form(world, **changes: str) -> dict[str, str]:
         "insertion_rate": "5",
     }
     return data | changes
-
-
-def post_form(client, path: str, data: dict[str, str]):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, path)})
 
 
 def contract_by_reference(db_session, reference: str) -> Contract | None:
@@ -135,7 +108,7 @@ def test_contractor_cannot_post_the_form(client, world, db_session):
 )
 def test_list_is_scoped_to_the_viewer(client, world, role, sees_own, sees_other):
     login(client, getattr(world, role))
-    listed = references(text(client.get("/contracts/")))
+    listed = references(page_text(client.get("/contracts/")))
     assert (world.contract.reference in listed) is sees_own
     assert (world.other_contract.reference in listed) is sees_other
 
@@ -143,7 +116,7 @@ def test_list_is_scoped_to_the_viewer(client, world, role, sees_own, sees_other)
 def test_buyer_filter_cannot_widen_the_scope(client, world):
     login(client, world.buyer)
     other_buyer_id = world.other_contract.operation.buyer_id
-    page = text(client.get(f"/contracts/?buyer={other_buyer_id}"))
+    page = page_text(client.get(f"/contracts/?buyer={other_buyer_id}"))
     assert references(page) == []
     assert world.other_contract.reference not in page
 
@@ -199,7 +172,7 @@ def catalogue(world):
 )
 def test_search(client, world, catalogue, query, expected):
     login(client, world.facilitator)
-    page = text(client.get("/contracts/", query_string={"q": query}))
+    page = page_text(client.get("/contracts/", query_string={"q": query}))
     assert references(page) == expected
 
 
@@ -208,7 +181,7 @@ def test_filters(client, world, catalogue):
     school = catalogue["school"]
 
     def listed(**args: object) -> list[str]:
-        return references(text(client.get("/contracts/", query_string=args)))
+        return references(page_text(client.get("/contracts/", query_string=args)))
 
     assert listed(buyer=school.operation.buyer_id) == ["PAN-ECOLE-01", "PAN-GYM-02"]
     assert listed(contractor=school.contractor_id) == ["PAN-ECOLE-01"]
@@ -221,13 +194,13 @@ def test_filters(client, world, catalogue):
 
 def test_filter_selects_offer_only_what_the_viewer_sees(app, client, world, catalogue):
     login(client, world.contractor)
-    page = text(client.get("/contracts/"))
+    page = page_text(client.get("/contracts/"))
     assert "Maçonnerie" not in page  # another contractor's trade
     assert "Ville de Pantin" not in page
     assert 'name="contractor"' not in page  # a contractor does not filter by contractor
     team = app.test_client()
     login(team, world.facilitator)
-    page = text(team.get("/contracts/"))
+    page = page_text(team.get("/contracts/"))
     assert '<option value="Maçonnerie">Maçonnerie</option>' in page
     assert "Ville de Pantin" in page
 
@@ -248,13 +221,13 @@ CATALOGUE = ("PAN-ECOLE-01", "PAN-GYM-02", "STD-COL-03")
 )
 def test_sort(client, world, catalogue, sort, order, expected):
     login(client, world.facilitator)
-    page = text(client.get("/contracts/", query_string={"sort": sort, "order": order}))
+    page = page_text(client.get("/contracts/", query_string={"sort": sort, "order": order}))
     assert [ref for ref in references(page) if ref in CATALOGUE][: len(expected)] == expected
 
 
 def test_sort_headers_say_which_column_sorts(client, world):
     login(client, world.facilitator)
-    page = text(client.get("/contracts/?sort=end&order=desc"))
+    page = page_text(client.get("/contracts/?sort=end&order=desc"))
     assert 'aria-sort="descending"' in page
     assert "sort=end&order=asc" in page  # clicking again reverses
     assert 'name="sort" value="end"' in page  # the filter form keeps the sort
@@ -264,30 +237,29 @@ def test_pagination(client, app, world, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     ContractFactory.create_batch(3)  # 5 contracts in all
     login(client, world.facilitator)
-    pages = [text(client.get(f"/contracts/?sort=title&page={n}")) for n in (1, 2, 3)]
+    pages = [page_text(client.get(f"/contracts/?sort=title&page={n}")) for n in (1, 2, 3)]
     assert [len(references(page)) for page in pages] == [2, 2, 1]
     assert len({ref for page in pages for ref in references(page)}) == 5
     assert "sort=title&page=2" in pages[0]  # the next page keeps the sort
     assert "Page 1 sur 3" in pages[0]
     assert "5 résultats" in pages[0]
     assert "page=4" not in pages[2]
-    garbage = text(client.get("/contracts/?sort=title&page=abc"))
+    garbage = page_text(client.get("/contracts/?sort=title&page=abc"))
     assert references(garbage) == references(pages[0])
 
 
 def test_list_runs_as_many_queries_for_30_contracts_as_for_3(
-    client, app, world, db_session, monkeypatch
+    client, app, world, db_session, monkeypatch, count_queries
 ):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 50)
     login(client, world.facilitator)
-    connection = db_session.connection()
 
     def list_queries() -> tuple[int, int]:
         db_session.expunge_all()  # as in production, each request starts from an empty session
-        with count_queries(connection) as statements:
+        with count_queries() as statements:
             page = client.get("/contracts/?sort=buyer")
         assert page.status_code == 200
-        return len(statements), len(references(text(page)))
+        return len(statements), len(references(page_text(page)))
 
     ContractFactory.create_batch(1)  # with the world's two: 3
     few, rows_few = list_queries()
@@ -300,16 +272,16 @@ def test_list_runs_as_many_queries_for_30_contracts_as_for_3(
 
 def test_empty_list_says_so(client, world):
     login(client, world.contractor)
-    page = text(client.get("/contracts/?q=nothing-like-this"))
+    page = page_text(client.get("/contracts/?q=nothing-like-this"))
     assert "Aucun marché ne correspond à cette recherche." in page
 
 
 def test_new_contract_button_only_for_the_clause_team(app, client, world):
     login(client, world.buyer)
-    assert "/contracts/new" not in text(client.get("/contracts/"))
+    assert "/contracts/new" not in page_text(client.get("/contracts/"))
     team = app.test_client()
     login(team, world.facilitator)
-    assert "/contracts/new" in text(team.get("/contracts/"))
+    assert "/contracts/new" in page_text(team.get("/contracts/"))
 
 
 # A contract's page --------------------------------------------------------------------------------
@@ -334,7 +306,7 @@ def test_detail_shows_the_contract_in_french(client, world):
     world.contract.insertion_rate = Decimal("5.5")
     world.contract.committed_hours = Decimal("950")
     login(client, world.buyer)
-    page = text(client.get(f"/contracts/{world.contract.id}"))
+    page = page_text(client.get(f"/contracts/{world.contract.id}"))
     for shown in (
         world.contract.reference,
         world.contract.title,
@@ -352,7 +324,7 @@ def test_detail_shows_the_contract_in_french(client, world):
 
 def test_detail_totals_hours_per_month(client, world, worked):
     login(client, world.facilitator)
-    page = text(client.get(f"/contracts/{world.contract.id}"))
+    page = page_text(client.get(f"/contracts/{world.contract.id}"))
     table = page.split('data-testid="hours-by-month"', 1)[1].split("</table>", 1)[0]
     march = table.split("mars 2024", 1)[1].split("</tr>", 1)[0]
     # 35 h validated (Awa Diallo) + 20.5 h to verify (Karim Nouveau), two people.
@@ -386,7 +358,7 @@ def test_service_splits_validated_and_pending_hours(world, worked, db_session):
 
 def test_buyer_sees_totals_but_no_names(client, world, worked):
     login(client, world.buyer)
-    page = text(client.get(f"/contracts/{world.contract.id}"))
+    page = page_text(client.get(f"/contracts/{world.contract.id}"))
     assert "65,5 h" in page
     for name in ("Diallo", "DIALLO", "Awa", "Nouveau", "NOUVEAU", "Karim"):
         assert name not in page
@@ -400,7 +372,7 @@ def test_service_gives_buyers_no_people(world, worked, db_session):
 
 def test_contractor_sees_names_but_no_eligibility(client, world, worked):
     login(client, world.contractor)
-    page = text(client.get(f"/contracts/{world.contract.id}"))
+    page = page_text(client.get(f"/contracts/{world.contract.id}"))
     assert "DIALLO Awa" in page
     assert "NOUVEAU Karim" in page
     lowered = page.lower()
@@ -411,7 +383,7 @@ def test_contractor_sees_names_but_no_eligibility(client, world, worked):
 
 def test_clause_team_sees_names_and_eligibility(client, world, worked):
     login(client, world.facilitator)
-    page = text(client.get(f"/contracts/{world.contract.id}"))
+    page = page_text(client.get(f"/contracts/{world.contract.id}"))
     people = page.split('data-testid="hours-by-person"', 1)[1].split("</table>", 1)[0]
     assert "DIALLO Awa" in people
     karim = people.split("NOUVEAU Karim", 1)[1].split("</tr>", 1)[0]
@@ -428,7 +400,7 @@ def test_detail_shows_the_monthly_schedule(client, world, db_session):
     )
     db_session.commit()
     login(client, world.buyer)
-    page = text(client.get(f"/contracts/{world.contract.id}"))
+    page = page_text(client.get(f"/contracts/{world.contract.id}"))
     table = page.split('data-testid="hours-by-month"', 1)[1].split("</table>", 1)[0]
     assert "Prévues" in table
     february = table.split("février 2024", 1)[1].split("</tr>", 1)[0]
@@ -439,7 +411,7 @@ def test_detail_shows_the_monthly_schedule(client, world, db_session):
 def test_detail_without_hours(client, world):
     contract = ContractFactory(operation=world.contract.operation)
     login(client, world.buyer)
-    page = text(client.get(f"/contracts/{contract.id}"))
+    page = page_text(client.get(f"/contracts/{contract.id}"))
     assert "Aucune heure déclarée pour ce marché pour l'instant." in page
 
 
@@ -465,7 +437,7 @@ def test_create_a_contract(client, world, db_session):
     assert event.object_id == str(created.id)
     assert event.details["values"]["committed_hours"] == "850.00"
     assert event.details["values"]["contractor"] == "Bâtiments Test SAS"
-    assert "Marché 2024-BOB-07 enregistré." in text(client.get(response.headers["Location"]))
+    assert "Marché 2024-BOB-07 enregistré." in page_text(client.get(response.headers["Location"]))
 
 
 def test_create_with_a_new_operation(client, world, db_session):
@@ -549,7 +521,7 @@ def test_create_with_a_new_operation(client, world, db_session):
 def test_create_refuses_invalid_input(client, world, db_session, changes, field, message):
     login(client, world.facilitator)
     response = post_form(client, "/contracts/new", contract_form(world, **changes))
-    page = text(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert message in page
     assert f'id="{field}"' in page.split('class="invalid-feedback"', 1)[0].rsplit("<label", 1)[1]
@@ -561,7 +533,7 @@ def test_create_refuses_a_duplicate_reference_whatever_the_case(client, world, d
     before = db_session.scalar(sa.select(sa.func.count()).select_from(Contract))
     duplicate = f"  {world.contract.reference.lower()} "
     response = post_form(client, "/contracts/new", contract_form(world, reference=duplicate))
-    page = text(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert f"Un autre marché porte déjà la référence {world.contract.reference.lower()}." in page
     assert 'class="form-control is-invalid" id="reference"' in page
@@ -570,7 +542,7 @@ def test_create_refuses_a_duplicate_reference_whatever_the_case(client, world, d
 
 def test_form_offers_operations_by_buyer_and_only_contractors(client, world):
     login(client, world.facilitator)
-    page = text(client.get("/contracts/new"))
+    page = page_text(client.get("/contracts/new"))
     operation = page.split('id="operation_id"', 1)[1].split("</select>", 1)[0]
     assert '<optgroup label="Département de test">' in operation
     holders = page.split('id="contractor_id"', 1)[1].split("</select>", 1)[0]
@@ -581,7 +553,7 @@ def test_form_offers_operations_by_buyer_and_only_contractors(client, world):
 def test_edit_a_contract_records_what_changed(client, world, db_session):
     contract = world.contract
     login(client, world.facilitator)
-    form = text(client.get(f"/contracts/{contract.id}/edit"))
+    form = page_text(client.get(f"/contracts/{contract.id}/edit"))
     assert f'value="{contract.reference}"' in form
     assert 'value="1200.00"' in form
     data = contract_form(
@@ -606,7 +578,7 @@ def test_edit_a_contract_records_what_changed(client, world, db_session):
         "end_date": {"before": "2024-12-31", "after": "2025-06-30"},
     }
     assert event.details["reference"] == contract.reference
-    page = text(client.get(f"/contracts/{contract.id}"))
+    page = page_text(client.get(f"/contracts/{contract.id}"))
     assert "modification" in page.split('id="history-title"', 1)[1]
 
 
@@ -633,7 +605,7 @@ def test_edit_refuses_the_reference_of_another_contract(client, world, db_sessio
     login(client, world.admin)
     data = contract_form(world, reference=world.other_contract.reference)
     response = post_form(client, f"/contracts/{world.contract.id}/edit", data)
-    assert "Un autre marché porte déjà la référence" in text(response)
+    assert "Un autre marché porte déjà la référence" in page_text(response)
     db_session.refresh(world.contract)
     assert world.contract.reference != world.other_contract.reference
 
@@ -706,6 +678,6 @@ def test_history_names_the_user(client, world, db_session):
     db_session.commit()
     created = contract_by_reference(db_session, "SRV-1")
     login(client, world.facilitator)
-    history = text(client.get(f"/contracts/{created.id}")).split('id="history-title"', 1)[1]
+    history = page_text(client.get(f"/contracts/{created.id}")).split('id="history-title"', 1)[1]
     assert "Claire Martin" in history
     assert "création" in history

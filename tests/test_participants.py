@@ -9,14 +9,13 @@ import sqlalchemy as sa
 
 from clauses.models import AuditLog, Criterion, Participant, Role, Sex, User
 from clauses.services import participants
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, login, page_text, post_form
 from tests.factories import (
     ContractFactory,
     HourEntryFactory,
     ParticipantFactory,
     UserFactory,
 )
-from tests.test_contracts import count_queries, post_form, text
 
 # What a contractor must never read on a page: eligibility, its criteria, and their words.
 PERSONAL_WORDS = (
@@ -41,7 +40,7 @@ def names(page: str) -> list[str]:
 
 
 def listed(client, **args: object) -> list[str]:
-    return names(text(client.get("/participants/", query_string=args)))
+    return names(page_text(client.get("/participants/", query_string=args)))
 
 
 def person_form(**changes: object) -> dict[str, object]:
@@ -142,7 +141,7 @@ def test_team_list_shows_eligibility_and_criteria(client, world, people, db_sess
     people["benoit"].set_criteria({Criterion.RQTH, Criterion.RSA})
     db_session.commit()
     login(client, world.facilitator)
-    page = text(client.get("/participants/"))
+    page = page_text(client.get("/participants/"))
     row = page.split("LEFÈVRE Benoît", 1)[1].split("</tr>", 1)[0]
     assert "bénéficiaire du RSA" in row
     assert "RQTH" in row
@@ -173,7 +172,7 @@ def test_search_by_name_ignores_accents_case_and_hyphens(client, world, people, 
 
 def test_home_page_link_lists_those_to_verify(client, world, people):
     login(client, world.facilitator)
-    assert "/participants/?eligibility=to_verify" in text(client.get("/"))
+    assert "/participants/?eligibility=to_verify" in page_text(client.get("/"))
     to_verify = listed(client, eligibility="to_verify")
     assert set(to_verify) == {"SECRET Personne", "DUPONT-MOREAU Marie"}
     validated = listed(client, eligibility="validated")
@@ -213,17 +212,16 @@ def test_pagination(client, app, world, monkeypatch):
     pages = [listed(client, page=n) for n in (1, 2, 3)]
     assert [len(p) for p in pages] == [3, 3, 1]
     assert len({name for page in pages for name in page}) == 7
-    second = text(client.get("/participants/?page=2"))
+    second = page_text(client.get("/participants/?page=2"))
     assert "page=3" in second
     assert "Page 2 sur 3" in second
 
 
 def test_list_runs_as_many_queries_for_30_people_as_for_3(
-    client, app, world, db_session, monkeypatch
+    client, app, world, db_session, monkeypatch, count_queries
 ):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 50)
     login(client, world.facilitator)
-    connection = db_session.connection()
 
     def add(count: int) -> None:
         for _ in range(count):
@@ -233,10 +231,10 @@ def test_list_runs_as_many_queries_for_30_people_as_for_3(
 
     def list_queries() -> tuple[int, int]:
         db_session.expunge_all()
-        with count_queries(connection) as statements:
+        with count_queries() as statements:
             page = client.get("/participants/")
         assert page.status_code == 200
-        return len(statements), len(names(text(page)))
+        return len(statements), len(names(page_text(page)))
 
     add(1)  # with the world's two: 3
     few, rows_few = list_queries()
@@ -254,7 +252,7 @@ def test_contractor_list_shows_only_names_of_its_own_people(client, world, peopl
     people["benoit"].set_criteria({Criterion.RQTH})
     HourEntryFactory(contract=world.contract, participant=people["benoit"])
     login(client, world.contractor)
-    page = text(client.get("/participants/"))
+    page = page_text(client.get("/participants/"))
     assert names(page) == ["DIALLO Awa", "LEFÈVRE Benoît"]
     assert "SECRET Personne" not in page
     assert "DUPONT-MOREAU" not in page
@@ -287,7 +285,7 @@ def test_contractor_sees_a_person_by_name_with_its_own_hours_only(client, world,
     person.is_qpv = True
     HourEntryFactory(contract=world.other_contract, participant=person, hours=Decimal("77"))
     login(client, world.contractor)
-    page = text(client.get(f"/participants/{person.id}"))
+    page = page_text(client.get(f"/participants/{person.id}"))
     assert "DIALLO Awa" in page
     assert world.contract.reference in page
     assert "35 h" in page
@@ -327,7 +325,7 @@ def test_team_detail_shows_everything(client, world, db_session):
     )
     db_session.commit()
     login(client, world.facilitator)
-    page = text(client.get(f"/participants/{person.id}"))
+    page = page_text(client.get(f"/participants/{person.id}"))
     criteria = page.split('data-testid="criteria"', 1)[1].split("</ul>", 1)[0]
     assert "RQTH (travailleur handicapé)" in criteria
     assert "plus de 50 ans" in criteria
@@ -345,7 +343,7 @@ def test_team_detail_shows_everything(client, world, db_session):
 
 def test_a_person_without_hours(client, world):
     login(client, world.facilitator)
-    page = text(client.get(f"/participants/{ParticipantFactory().id}"))
+    page = page_text(client.get(f"/participants/{ParticipantFactory().id}"))
     assert "Aucune heure enregistrée pour cette personne pour l'instant." in page
 
 
@@ -375,7 +373,7 @@ def test_register_a_participant(client, world, db_session):
     assert event.user_id == world.facilitator.id
     assert event.object_id == str(person.id)
     assert "Lefèvre" not in str(event.details)
-    assert "LEFÈVRE Benoît enregistré·e." in text(client.get(response.headers["Location"]))
+    assert "LEFÈVRE Benoît enregistré·e." in page_text(client.get(response.headers["Location"]))
 
 
 def test_register_with_only_the_required_fields(client, world, db_session):
@@ -405,7 +403,7 @@ def test_register_with_only_the_required_fields(client, world, db_session):
 def test_register_refuses_invalid_input(client, world, db_session, changes, field, message):
     login(client, world.facilitator)
     response = post_form(client, "/participants/new", person_form(**changes))
-    page = text(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert message in page
     assert "Le ou la participant·e n'a pas été enregistré·e" in page
@@ -417,7 +415,7 @@ def test_register_refuses_a_duplicate_whatever_the_spelling(client, world, db_se
     login(client, world.facilitator)
     data = person_form(last_name="DIALLO", first_name="awa", birth_date="1990-01-01")
     response = post_form(client, "/participants/new", data)
-    page = text(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert "Une personne de ce nom et de cette date de naissance est déjà enregistrée." in page
     assert f'href="/participants/{world.participant.id}"' in page
@@ -432,7 +430,7 @@ def test_register_refuses_a_duplicate_whatever_the_spelling(client, world, db_se
 def test_edit_a_participant_records_the_changed_fields_not_their_values(client, world, db_session):
     person = world.stranger
     login(client, world.admin)
-    form = text(client.get(f"/participants/{person.id}/edit"))
+    form = page_text(client.get(f"/participants/{person.id}/edit"))
     assert 'value="Secret"' in form
     assert 'value="1990-01-01"' in form
     data = person_form(
@@ -462,7 +460,7 @@ def test_edit_into_a_duplicate_is_refused(client, world, db_session):
     login(client, world.facilitator)
     data = person_form(last_name="Diallo", first_name="Awa", birth_date="1990-01-01")
     response = post_form(client, f"/participants/{world.stranger.id}/edit", data)
-    assert "Une personne de ce nom et de cette date de naissance" in text(response)
+    assert "Une personne de ce nom et de cette date de naissance" in page_text(response)
     db_session.refresh(world.stranger)
     assert world.stranger.last_name == "Secret"
 
@@ -488,7 +486,7 @@ def test_validate_then_unvalidate_eligibility(client, world, db_session, monkeyp
     assert response.status_code == 302
     db_session.refresh(person)
     assert person.eligibility_validated_on == date(2024, 5, 6)
-    page = text(client.get(response.headers["Location"]))
+    page = page_text(client.get(response.headers["Location"]))
     assert "Éligibilité validée : les heures de cette personne comptent." in page
     assert "Marquer l'éligibilité à vérifier" in page
 
@@ -510,7 +508,7 @@ def test_validating_needs_a_criterion(client, world, db_session):
     person = world.stranger
     login(client, world.facilitator)
     response = post_eligibility(client, person, "validate")
-    page = text(client.get(response.headers["Location"]))
+    page = page_text(client.get(response.headers["Location"]))
     assert "Enregistrez au moins un critère d'éligibilité avant de valider." in page
     db_session.refresh(person)
     assert person.eligibility_validated_on is None
@@ -557,6 +555,6 @@ def test_contracts_page_links_people_for_the_team(client, world):
     HourEntryFactory(contract=contract, participant=world.stranger)
     login(client, world.contractor)
     # A person on one of its contracts is now in the contractor's scope, by name only.
-    page = text(client.get(f"/participants/{world.stranger.id}"))
+    page = page_text(client.get(f"/participants/{world.stranger.id}"))
     assert "SECRET Personne" in page
     assert_no_personal_data(page)
