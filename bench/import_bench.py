@@ -110,20 +110,11 @@ def write_sheet(
 ) -> None:
     from openpyxl import Workbook
 
+    from imports.template import HEADERS
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Heures")
-    sheet.append(
-        [
-            "Référence marché",
-            "Nom",
-            "Prénom",
-            "Date de naissance",
-            "Mois",
-            "Heures",
-            "Type de contrat",
-            "Employeur",
-        ]
-    )
+    sheet.append(HEADERS)
     for i in range(rows):
         p = i % PEOPLE
         last, first, birth = registered[p]

@@ -14,18 +14,11 @@ from clauses.errors import ContractColumnMissing, FileAlreadyImported, NoHeader,
 from clauses.models import AuditLog, BatchLine, BatchState, HourEntry, ImportBatch, Participant
 from clauses.services.timesheets import import_timesheet
 from imports.commit import roll_back
+from imports.template import HEADERS
 from tests.factories import ContractFactory, OrganisationFactory, ParticipantFactory
 
 AS_OF = date(2024, 4, 8)
-HEADER = [
-    "Référence marché",
-    "Nom",
-    "Prénom",
-    "Date de naissance",
-    "Mois",
-    "Heures",
-    "Type de contrat",
-]
+HEADER = list(HEADERS[:7])  # the template's headers, without the employer
 
 
 def xlsx(rows, sheet="Heures", merges=(), extra_sheets=()):
