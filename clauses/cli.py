@@ -18,7 +18,8 @@ from flask_migrate import upgrade
 from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
 from clauses.models import Role
-from clauses.services import accounts, demo, reference_import, timesheets
+from clauses.rules.compliance import reporting_month
+from clauses.services import accounts, compliance, demo, reference_import, timesheets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +63,8 @@ def register(app: Flask) -> None:
         import_participants,
         load_demo,
         import_timesheet,
+        status,
+        declare_no_hours,
     ):
         app.cli.add_command(command)
 
@@ -256,3 +259,44 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
     finally:
         if bars:
             bars[0].__exit__(None, None, None)
+
+
+@click.command("status")
+@with_appcontext
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the assessment (YYYY-MM-DD; default: today); R is the month before.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def status(as_of: datetime | None, as_json: bool) -> None:
+    """Each contract's compliance: status, expected, realised and pending hours, open places."""
+    day = as_of.date() if as_of else date.today()
+    rows = compliance.statuses(db.session(), day)
+    if as_json:
+        payload = {"as_of": day.isoformat(), "contracts": [row.as_json() for row in rows]}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    click.echo(f"Situation au {day:%d/%m/%Y} (mois déclaré : {reporting_month(day):%m/%Y})")
+    header = f"{'Marché':<24} {'Statut':<12} {'Prévues':>10} {'Attendues':>10} {'Réalisées':>10}"
+    click.echo(f"{header} {'En attente':>10} {'Relevé':>8} {'Places':>6}")
+    for row in rows:
+        c = row.compliance
+        click.echo(
+            f"{row.reference:<24} {c.status.value:<12} {c.committed_hours:>10,.2f} "
+            f"{c.expected_hours:>10,.2f} {c.realised_hours:>10,.2f} {c.pending_hours:>10,.2f} "
+            f"{'manquant' if c.missing_report else 'reçu':>8} {c.open_places:>6}"
+        )
+
+
+@click.command("declare-no-hours")
+@with_appcontext
+@click.argument("reference")
+@click.argument("month", type=click.DateTime(formats=["%Y-%m"]))
+@reports_errors
+def declare_no_hours(reference: str, month: datetime) -> None:
+    """Record a contractor's "nothing to report" for a month (YYYY-MM) of a contract."""
+    contract = compliance.contract_by_reference(db.session(), reference)
+    compliance.declare_no_hours(db.session(), None, contract, month.date())
+    db.session.commit()
+    click.echo(f"{contract.reference} : rien à déclarer pour {month:%m/%Y}, enregistré.")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from clauses.models import BatchLine, HourEntry, ImportBatch, Participant, User
 from clauses.models.base import utcnow
 from clauses.models.enums import BatchState
-from clauses.services import audit
+from clauses.services import audit, hours_summary
 from imports.match import Person
 from imports.results import EntryDraft, ImportReport, RowDecision
 
@@ -63,6 +63,7 @@ def commit(
     _insert_people(session, [entry.person for entry in entries])
     _insert_lines(session, batch.id, report)
     _upsert_entries(session, batch.id, entries)
+    hours_summary.refresh(session, {entry.contract_id for entry in entries})
     report.committed, report.batch_id = True, batch.id
     audit.record(
         session,
@@ -173,6 +174,7 @@ def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> int:
     _delete_entries(session, gone)
     if kept:
         _upsert_lines(session, kept)
+    hours_summary.refresh(session, {key[0] for key in keys})
     audit.record(
         session,
         actor,

@@ -24,6 +24,7 @@ from clauses.models import (
     User,
 )
 from clauses.rules.names import name_key
+from clauses.services import hours_summary
 
 PASSWORD = "correct horse battery"
 
@@ -151,6 +152,7 @@ class HourEntryFactory(Base):
                     hours=self.hours,
                 )
             )
+            hours_summary.refresh(db.session, [self.contract.id])
             db.session.commit()
 
 

@@ -92,3 +92,36 @@ def test_the_same_file_twice_and_a_garbage_file_are_refused(world_loaded, tmp_pa
     code, output = world_loaded("import-timesheet", junk, "--json")
     assert (code, json.loads(output)["error"]["code"]) == (2, "unreadable_file")
     assert "Traceback" not in output
+
+
+def test_statuses_after_every_sheet(world_loaded):
+    for name in EXPECTED["order"]:
+        import_sheet(world_loaded, name, "--commit")
+    for reference, month in EXPECTED.get("declarations", []):
+        code, output = world_loaded("declare-no-hours", reference, month)
+        assert code == 0, output
+    code, output = world_loaded("status", "--as-of", EXPECTED["as_of"], "--json")
+    assert code == 0, output
+    got = json.loads(output)
+    assert got["as_of"] == EXPECTED["as_of"]
+    references = [row["reference"] for row in got["contracts"]]
+    assert references == sorted(references)
+    rows = {row["reference"]: row for row in got["contracts"]}
+    for reference, want in EXPECTED["status"].items():
+        for key, value in want.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                assert rows[reference][key] == value, (reference, key)
+            elif key == "open_places":
+                assert rows[reference][key] == value
+                assert isinstance(rows[reference][key], int)
+            else:
+                assert rows[reference][key] == pytest.approx(value, abs=0.011), (reference, key)
+
+
+def test_status_as_a_readable_table(world_loaded):
+    import_sheet(world_loaded, EXPECTED["order"][0], "--commit")
+    code, output = world_loaded("status", "--as-of", EXPECTED["as_of"])
+    assert code == 0
+    assert "Situation au 08/04/2024 (mois déclaré : 03/2024)" in output
+    assert "DEP93-2023-031-L01" in output
+    assert "on_track" in output

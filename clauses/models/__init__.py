@@ -2,6 +2,7 @@
 
 from clauses.models.audit import AuditLog
 from clauses.models.base import Base
+from clauses.models.compliance import Reminder, Setting
 from clauses.models.contract import Contract, Operation, ScheduledHours
 from clauses.models.enums import (
     BatchState,
@@ -11,7 +12,13 @@ from clauses.models.enums import (
     Role,
     Sex,
 )
-from clauses.models.hours import BatchLine, HourEntry, ImportBatch, NoHoursDeclaration
+from clauses.models.hours import (
+    BatchLine,
+    HourEntry,
+    ImportBatch,
+    MonthlyHours,
+    NoHoursDeclaration,
+)
 from clauses.models.organisation import Organisation
 from clauses.models.participant import Participant, ParticipantCriterion
 from clauses.models.user import User
@@ -26,14 +33,17 @@ __all__ = [
     "EmploymentType",
     "HourEntry",
     "ImportBatch",
+    "MonthlyHours",
     "NoHoursDeclaration",
     "Operation",
     "Organisation",
     "OrganisationKind",
     "Participant",
     "ParticipantCriterion",
+    "Reminder",
     "Role",
     "ScheduledHours",
+    "Setting",
     "Sex",
     "User",
 ]

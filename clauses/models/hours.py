@@ -115,3 +115,23 @@ class NoHoursDeclaration(Base):
     month: Mapped[date]
     declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MonthlyHours(Base):
+    """Hours per contract and month, split by the participants' eligibility as it stands now:
+    what status pages read instead of every hour entry. Refreshed in the same transaction as
+    each import, rollback and change of eligibility (services/hours_summary.py)."""
+
+    __tablename__ = "monthly_hours"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "validated_hours >= 0 AND pending_hours >= 0", name="hours_not_negative"
+        ),
+    )
+
+    contract_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(primary_key=True)
+    validated_hours: Mapped[Hours]
+    pending_hours: Mapped[Hours]

@@ -45,7 +45,7 @@ from clauses.models import (
 )
 from clauses.rules.dates import add_months, first_day_of_month, last_day_of_month, previous_month
 from clauses.rules.names import normalise_name
-from clauses.services import accounts, audit
+from clauses.services import accounts, audit, hours_summary
 
 DEMO_PASSWORD = "demo-clauses-2024"
 SEED = 93
@@ -317,6 +317,7 @@ def load_demo(session: Session, today: date) -> DemoSummary:
     )
     _mark_availability(rng, people, lines, reporting)
     batches = _write_hours(session, rng, organisations, users, lines)
+    hours_summary.refresh_all(session)
     summary = _summary(today, len(organisations), len(contracts), people, lines, batches)
     audit.record(
         session, None, "demo_loaded", "database", None,

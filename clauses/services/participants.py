@@ -18,7 +18,7 @@ from clauses import access
 from clauses.errors import AlreadyExists, InvalidValue, NotFound
 from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
 from clauses.rules.names import name_key, normalise_name
-from clauses.services import audit
+from clauses.services import audit, hours_summary
 from clauses.services.contracts import hours, today
 from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
 
@@ -306,6 +306,7 @@ def set_eligibility(
     before, after = participant.eligibility_validated_on, today() if validated else None
     participant.eligibility_validated_on = after
     session.flush()
+    hours_summary.refresh_for_participants(session, [participant.id])
     audit.record(
         session,
         actor,

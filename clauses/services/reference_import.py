@@ -36,7 +36,7 @@ from clauses.models import (
     User,
 )
 from clauses.rules.names import name_key, normalise_name
-from clauses.services import audit
+from clauses.services import audit, hours_summary
 from imports.normalise import parse_date, parse_month
 from imports.read import read
 
@@ -1055,6 +1055,8 @@ def import_participants(
             continue
         _save_participant(session, row, draft, known.get(draft.key), tally)
     session.flush()
+    # A validation date may have changed: the hours of known people move to or from pending.
+    hours_summary.refresh_for_participants(session, [person.id for person in known.values()])
     report = tally.report()
     _record(session, actor, "participants_file", content, filename, report)
     return report

@@ -1,0 +1,217 @@
+"""Each contract's compliance at a date, from aggregated hours (monthly_hours), never from
+every hour entry: the rules of clauses/rules/compliance.py fed by a handful of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from clauses.errors import InvalidValue, NotFound
+from clauses.models import (
+    Contract,
+    HourEntry,
+    MonthlyHours,
+    NoHoursDeclaration,
+    Participant,
+    ScheduledHours,
+    Setting,
+    User,
+)
+from clauses.rules.compliance import (
+    Compliance,
+    ContractTerms,
+    MonthHours,
+    Thresholds,
+    assess,
+    reporting_month,
+)
+from clauses.services import audit
+
+CHUNK = 500
+THRESHOLD_KEYS = ("threshold_on_track", "threshold_at_risk")
+
+
+@dataclass(frozen=True)
+class ContractStatus:
+    contract_id: int
+    reference: str
+    compliance: Compliance
+
+    def as_json(self) -> dict[str, object]:
+        c = self.compliance
+        return {
+            "reference": self.reference,
+            "status": c.status.value,
+            "committed_hours": float(c.committed_hours),
+            "expected_hours": float(c.expected_hours),
+            "realised_hours": float(c.realised_hours),
+            "pending_hours": float(c.pending_hours),
+            "missing_report": c.missing_report,
+            "open_places": c.open_places,
+        }
+
+
+def statuses(
+    session: Session,
+    as_of: date,
+    contracts: sa.Select[Contract] | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[ContractStatus]:
+    """The status of each contract of `contracts` (all by default), sorted by reference."""
+    scope = (contracts if contracts is not None else sa.select(Contract)).subquery()
+    terms = _terms(session, scope)
+    hours = _hours(session, scope, as_of)
+    declared = _declared(session, scope, reporting_month(as_of))
+    limits = thresholds or current_thresholds(session)
+    return [
+        ContractStatus(
+            contract_id,
+            reference,
+            assess(
+                contract_terms, hours.get(contract_id, ()), declared[contract_id], as_of, limits
+            ),
+        )
+        for contract_id, (reference, contract_terms) in sorted(
+            terms.items(), key=lambda item: item[1][0]
+        )
+    ]
+
+
+def _terms(session: Session, scope: sa.Subquery) -> dict[int, tuple[str, ContractTerms]]:
+    schedules: defaultdict[int, dict[date, Decimal]] = defaultdict(dict)
+    for contract_id, month, hours in session.execute(
+        sa.select(ScheduledHours.contract_id, ScheduledHours.month, ScheduledHours.hours).join(
+            scope, scope.c.id == ScheduledHours.contract_id
+        )
+    ):
+        schedules[contract_id][month] = hours
+    rows = session.execute(
+        sa.select(
+            scope.c.id,
+            scope.c.reference,
+            scope.c.start_date,
+            scope.c.end_date,
+            scope.c.committed_hours,
+        )
+    )
+    return {
+        id_: (ref, ContractTerms(start, end, committed, schedules.get(id_, {})))
+        for id_, ref, start, end, committed in rows
+    }
+
+
+def _hours(session: Session, scope: sa.Subquery, as_of: date) -> dict[int, list[MonthHours]]:
+    """Validated and pending hours per contract and month as of D. The summary holds today's
+    eligibility; people validated after D are taken back to pending from their entries (few,
+    and found through the index on the validation date)."""
+    later: defaultdict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    for contract_id, month, hours in session.execute(
+        sa.select(HourEntry.contract_id, HourEntry.month, sa.func.sum(HourEntry.hours))
+        .join(Participant, Participant.id == HourEntry.participant_id)
+        .join(scope, scope.c.id == HourEntry.contract_id)
+        .where(Participant.eligibility_validated_on > as_of)
+        .group_by(HourEntry.contract_id, HourEntry.month)
+    ):
+        later[(contract_id, month)] = hours
+    result: defaultdict[int, list[MonthHours]] = defaultdict(list)
+    for contract_id, month, validated, pending in session.execute(
+        sa.select(
+            MonthlyHours.contract_id,
+            MonthlyHours.month,
+            MonthlyHours.validated_hours,
+            MonthlyHours.pending_hours,
+        ).join(scope, scope.c.id == MonthlyHours.contract_id)
+    ):
+        moved = later.get((contract_id, month), Decimal(0))
+        if validated - moved:
+            result[contract_id].append(MonthHours(month, as_of, validated - moved))
+        if pending + moved:
+            result[contract_id].append(MonthHours(month, None, pending + moved))
+    return result
+
+
+def _declared(session: Session, scope: sa.Subquery, month: date) -> defaultdict[int, list[date]]:
+    declared: defaultdict[int, list[date]] = defaultdict(list)
+    for contract_id in session.scalars(
+        sa.select(NoHoursDeclaration.contract_id)
+        .join(scope, scope.c.id == NoHoursDeclaration.contract_id)
+        .where(NoHoursDeclaration.month == month)
+    ):
+        declared[contract_id].append(month)
+    return declared
+
+
+def current_thresholds(session: Session) -> Thresholds:
+    rows = session.execute(
+        sa.select(Setting.key, Setting.value).where(Setting.key.in_(THRESHOLD_KEYS))
+    )
+    values = {key: value for key, value in rows}
+    defaults = Thresholds()
+    return Thresholds(
+        Decimal(values.get("threshold_on_track", defaults.on_track)),
+        Decimal(values.get("threshold_at_risk", defaults.at_risk)),
+    )
+
+
+def set_thresholds(session: Session, actor: User, on_track: str, at_risk: str) -> Thresholds:
+    """An admin's new thresholds: ratios of realised to expected hours, 0 < at risk < on track."""
+    try:
+        new = Thresholds(Decimal(on_track.replace(",", ".")), Decimal(at_risk.replace(",", ".")))
+    except InvalidOperation as error:
+        raise InvalidValue("Les seuils sont des nombres (par exemple 0,9 et 0,6).") from error
+    if not Decimal(0) < new.at_risk < new.on_track <= Decimal(1):
+        raise InvalidValue("Il faut 0 < seuil « en retard » < seuil « dans les temps » ≤ 1.")
+    before = current_thresholds(session)
+    for key, value in zip(THRESHOLD_KEYS, (new.on_track, new.at_risk), strict=True):
+        setting = session.get(Setting, key) or Setting(key=key)
+        setting.value, setting.updated_by_id = str(value), actor.id
+        session.add(setting)
+    audit.record(
+        session,
+        actor,
+        "update",
+        "setting",
+        "thresholds",
+        before={"on_track": str(before.on_track), "at_risk": str(before.at_risk)},
+        after={"on_track": str(new.on_track), "at_risk": str(new.at_risk)},
+    )
+    return new
+
+
+def declare_no_hours(
+    session: Session, actor: User | None, contract: Contract, month: date
+) -> NoHoursDeclaration:
+    """A contractor's "nothing to report" for a month (the same twice is kept once)."""
+    month = month.replace(day=1)
+    if month < contract.start_date.replace(day=1) or month > contract.end_date:
+        raise InvalidValue(
+            f"Le mois {month:%m/%Y} est hors de la période du marché {contract.reference}."
+        )
+    found = session.scalar(
+        sa.select(NoHoursDeclaration).where(
+            NoHoursDeclaration.contract_id == contract.id, NoHoursDeclaration.month == month
+        )
+    )
+    if found is not None:
+        return found
+    declaration = NoHoursDeclaration(
+        contract_id=contract.id, month=month, declared_by_id=actor.id if actor else None
+    )
+    session.add(declaration)
+    session.flush()
+    audit.record(
+        session, actor, "declare_no_hours", "contract", contract.id, month=month.isoformat()
+    )
+    return declaration
+
+
+def contract_by_reference(session: Session, reference: str) -> Contract:
+    contract = session.scalar(
+        sa.select(Contract).where(Contract.reference_key == Contract.key_of(reference))
+    )
+    if contract is None:
+        raise NotFound(f"Aucun marché n'a la référence « {reference} ».")
+    return contract
