@@ -15,8 +15,8 @@ EXCEL_EPOCH = date(1899, 12, 30)
 # Excel serial numbers of 1930..2100: a bare number outside them is no date.
 SERIAL_RANGE = (10959, 73051)
 
-_HOURS_H = re.compile(r"^(-?\d+)\s*h\s*(\d{1,2})?$")
-_HOURS_NUMBER = re.compile(r"^(-?\d+(?:[.,]\d+)?)\s*(?:h|heures?|hrs?)?$")
+_HOURS_H = re.compile(r"^(-?\d+)\s*h\s*(\d{1,2})$")
+_HOURS_SUFFIX = re.compile(r"\s*(?:h|heures?|hrs?|hours?)$")
 
 
 def is_blank(value: object) -> bool:
@@ -49,7 +49,6 @@ def parse_hours(value: object) -> Decimal | None:
 
 
 def _hours_from_text(raw: str) -> Decimal | None:
-    raw = raw.replace("\u00a0", " ")
     match = _HOURS_H.match(raw)
     if match:
         whole, minutes = Decimal(match.group(1)), Decimal(match.group(2) or 0)
@@ -57,13 +56,35 @@ def _hours_from_text(raw: str) -> Decimal | None:
             return None
         sign = -1 if whole < 0 or raw.startswith("-") else 1
         return whole + sign * minutes / 60
-    match = _HOURS_NUMBER.match(raw)
-    if match:
-        try:
-            return Decimal(match.group(1).replace(",", "."))
-        except InvalidOperation:
+    return parse_number(_HOURS_SUFFIX.sub("", raw))
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_NUMBER = re.compile(r"[+-]?\d[\d.,]*")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Digits with "," or "." as the decimal point and the other, or spaces, as thousands
+    separators: "35,5", "3 000", "1.250,5", "1,250.5"."""
+    text = text.strip()
+    if _SPACES.search(text):
+        if not _GROUPED.fullmatch(text):
             return None
-    return None
+        text = _SPACES.sub("", text)
+    if not _NUMBER.fullmatch(text):
+        return None
+    if "," in text and "." in text:
+        point = "," if text.rfind(",") > text.rfind(".") else "."
+        text = text.replace("." if point == "," else ",", "").replace(point, ".")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(",") > 1 or text.count(".") > 1:
+        text = text.replace(",", "").replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 MONTHS = {

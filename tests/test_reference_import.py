@@ -567,7 +567,7 @@ def test_the_service_raises_file_level_problems(db_session):
     ],
 )
 def test_parse_hours(value, expected):
-    assert ri.parse_hours(value) == expected
+    assert ri.parse_hours(value) == expected  # the timesheet parser, shared
 
 
 @pytest.mark.parametrize(

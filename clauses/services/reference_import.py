@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
@@ -37,7 +37,7 @@ from clauses.models import (
 )
 from clauses.rules.names import name_key, normalise_name
 from clauses.services import audit, hours_summary
-from imports.normalise import parse_date, parse_month
+from imports.normalise import parse_date, parse_hours, parse_month, parse_number
 from imports.read import read
 
 T = TypeVar("T")
@@ -214,24 +214,6 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _number(text: str) -> Decimal | None:
-    """Digits with "," or "." as decimal point and the other, or spaces, as thousands separator."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if not re.fullmatch(r"[+-]?\d[\d.,]*", text):
-        return None
-    if "," in text and "." in text:
-        point = "," if text.rfind(",") > text.rfind(".") else "."
-        text = text.replace("." if point == "," else ",", "").replace(point, ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1 or text.count(".") > 1:
-        text = text.replace(",", "").replace(".", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
 def parse_decimal(value: Any, *, suffixes: tuple[str, ...] = ()) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -246,19 +228,7 @@ def parse_decimal(value: Any, *, suffixes: tuple[str, ...] = ()) -> Decimal | No
     text = value.upper().strip()
     for suffix in suffixes:
         text = text.removesuffix(suffix).strip()
-    return _number(text)
-
-
-_HOURS_MINUTES = re.compile(r"(\d+)\s*H\s*(\d{1,2})")
-
-
-def parse_hours(value: Any) -> Decimal | None:
-    """35, "35,5", "3 000", "35h", "35 heures", "49h30" (49.50); rounded to 2 decimals."""
-    if isinstance(value, str) and (match := _HOURS_MINUTES.fullmatch(value.strip().upper())):
-        hours, minutes = (int(part) for part in match.groups())
-        return None if minutes >= 60 else (hours + Decimal(minutes) / 60).quantize(HUNDREDTH)
-    parsed = parse_decimal(value, suffixes=("HEURES", "HEURE", "H"))
-    return None if parsed is None else parsed.quantize(HUNDREDTH)
+    return parse_number(text)
 
 
 def parse_amount(value: Any) -> Decimal | None:
