@@ -278,7 +278,7 @@ def line(figure: dict[str, float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--profile", action="store_true", help="cProfile of the SQLite import")
+    parser.add_argument("--profile", action="store_true", help="cProfile of both imports")
     parser.add_argument("--child")
     parser.add_argument("--file")
     parser.add_argument("--url", default="")
@@ -303,7 +303,7 @@ def main() -> None:
         seed(pg[1], registered)
     a = child("read", path)
     b = child("import", path, sqlite_url, args.profile)
-    c = child("import", path, pg[1]) if pg else None
+    c = child("import", path, pg[1], args.profile) if pg else None
     if pg:
         drop_pg(server, pg[0])
     print(f"{'(a) calamine read of the raw cells':36s} {line(a)}")
