@@ -112,5 +112,13 @@ def can_edit_reference_data(viewer: User) -> bool:
     return viewer.role in CLAUSE_TEAM
 
 
+# "Nothing to report" for a month is the contractor's word, or the clause team's on its behalf.
+DECLARERS = (*CLAUSE_TEAM, Role.CONTRACTOR)
+
+
+def can_declare_no_hours(viewer: User) -> bool:
+    return viewer.role in DECLARERS
+
+
 def can_manage_users(viewer: User) -> bool:
     return viewer.role is Role.ADMIN

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
@@ -19,7 +19,14 @@ from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
 from clauses.models import Role
 from clauses.rules.compliance import reporting_month
-from clauses.services import accounts, compliance, demo, reference_import, timesheets
+from clauses.services import (
+    accounts,
+    compliance,
+    demo,
+    reference_import,
+    reminders,
+    timesheets,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,6 +72,7 @@ def register(app: Flask) -> None:
         import_timesheet,
         status,
         declare_no_hours,
+        send_reminders,
     ):
         app.cli.add_command(command)
 
@@ -300,3 +308,52 @@ def declare_no_hours(reference: str, month: datetime) -> None:
     compliance.declare_no_hours(db.session(), None, contract, month.date())
     db.session.commit()
     click.echo(f"{contract.reference} : rien à déclarer pour {month:%m/%Y}, enregistré.")
+
+
+REMINDER_OUTCOMES = {
+    reminders.Outcome.SENT: "envoyé",
+    reminders.Outcome.FAILED: "échec",
+    reminders.Outcome.ALREADY_SENT: "déjà envoyé aujourd'hui (--force pour renvoyer)",
+    reminders.Outcome.NO_CONTACT: "aucun contact : ni compte entreprise actif, ni e-mail",
+    reminders.Outcome.TO_SEND: "à envoyer",
+}
+
+
+@click.command("send-reminders")
+@with_appcontext
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the run (YYYY-MM-DD; default: today); the missing reports are those of the "
+    "month before.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send and record nothing.")
+@click.option("--force", is_flag=True, help="Send again to contracts reminded earlier today.")
+@reports_errors
+def send_reminders(as_of: datetime | None, dry_run: bool, force: bool) -> None:
+    """E-mail the contractors whose monthly report of insertion hours is missing."""
+    day = as_of.date() if as_of else reminders.today()
+    results = reminders.send_reminders(
+        db.session(), None, day, current_app.config, dry_run=dry_run, force=force
+    )
+    db.session.rollback() if dry_run else db.session.commit()
+    month = reminders.month_text(reporting_month(day))
+    click.echo(f"Relevés manquants de {month} au {day:%d/%m/%Y} : {len(results)} marché(s).")
+    for result in results:
+        recipients = ", ".join(result.recipients) or "—"
+        outcome = REMINDER_OUTCOMES[result.outcome]
+        error = f" : {result.error}" if result.error else ""
+        click.echo(f"{result.reference} → {recipients} : {outcome}{error}")
+    if dry_run:
+        click.echo("Essai à blanc : aucun e-mail envoyé, rien n'est enregistré.")
+        return
+    failed = sum(r.outcome is reminders.Outcome.FAILED for r in results)
+    sent = sum(r.outcome is reminders.Outcome.SENT for r in results)
+    click.echo(f"{sent} relance(s) envoyée(s), {failed} en échec.")
+    if failed:
+        click.echo(
+            "Des relances n'ont pas pu partir : vérifiez CLAUSES_MAIL_HOST et CLAUSES_MAIL_PORT "
+            f"({current_app.config['MAIL_HOST']}:{current_app.config['MAIL_PORT']}) ; "
+            "elles sont notées en échec et repartiront au prochain envoi.",
+            err=True,
+        )

@@ -33,3 +33,17 @@ class Defaults:
     LANGUAGES = ("fr", "en")
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Where users reach the app (e.g. "https://clauses.example.fr"): e-mails link to its pages.
+    # None: e-mails say where to click instead of giving a link.
+    BASE_URL: str | None = None
+    # Outgoing e-mail (reminders to contractors) through an SMTP server. MAIL_USE_TLS upgrades
+    # a plain connection with STARTTLS (usually port 587); MAIL_USE_SSL connects over TLS from
+    # the start (usually port 465); not both.
+    MAIL_HOST = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_SENDER = "Clauses <clauses@localhost>"
+    MAIL_TIMEOUT = 10  # seconds, for connecting and for each SMTP command

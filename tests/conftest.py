@@ -1,17 +1,23 @@
 """Test fixtures: the real app on a real database (SQLite, or PostgreSQL when
 CLAUSES_TEST_DATABASE_URL is set), each test inside a transaction that is rolled back."""
 
+import email
+import email.policy
 import html
 import os
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -59,6 +65,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "SERVER_NAME": None,
+            # No test reaches a real mail server: a port nothing listens on, unless a test
+            # takes the `mailbox` fixture (a local SMTP server).
+            "MAIL_HOST": "127.0.0.1",
+            "MAIL_PORT": free_port(),
         }
     )
     with app.app_context():
@@ -153,6 +163,63 @@ def csrf_token(client: FlaskClient, path: str) -> str:
 def world(db_session: Any) -> factories.World:
     """Two buyers, two contractors, contracts of each, and one user of every role."""
     return factories.make_world()
+
+
+# E-mail goes to a real SMTP server on this machine (aiosmtpd, in a thread of its own).
+
+REFUSED_DOMAIN = "refused.test"  # the local server refuses recipients of this domain
+
+
+@dataclass(frozen=True)
+class Received:
+    sender: str
+    recipients: tuple[str, ...]
+    message: EmailMessage
+
+
+class Mailbox:
+    """An aiosmtpd handler keeping what the server accepted."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@" + REFUSED_DOMAIN):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A port nothing listens on (the system's choice, closed again at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    # aiosmtpd's Controller cannot take port 0: it connects to its own port to know it is up.
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield mailbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, app: Flask, monkeypatch: pytest.MonkeyPatch) -> Mailbox:
+    """The app's e-mail goes to the local SMTP server; what it received, this test only."""
+    server, port = smtp_server
+    server.received.clear()
+    monkeypatch.setitem(app.config, "MAIL_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,11 @@ def batch_of(world, contract):
 # (endpoint, path from the world, expected status per role) for every GET page.
 PAGES = [
     ("dashboard.home", lambda w: "/", EVERYONE),
+    (
+        "dashboard.export",
+        lambda w: "/export?format=csv",
+        {"admin": 200, "facilitator": 200, "buyer": 200, "contractor": 403},
+    ),
     ("contracts.index", lambda w: "/contracts/", EVERYONE),
     ("contracts.detail", lambda w: f"/contracts/{w.contract.id}", EVERYONE),
     (
@@ -74,6 +79,8 @@ PAGES = [
         ADMIN_ONLY,
     ),
     ("admin.audit", lambda w: "/admin/audit", ADMIN_ONLY),
+    ("admin.thresholds", lambda w: "/admin/thresholds", ADMIN_ONLY),
+    ("reminders.index", lambda w: "/reminders/", TEAM_ONLY),
     ("auth.login", lambda w: "/login", dict.fromkeys(ROLES, 302)),
 ]
 
@@ -97,6 +104,12 @@ REFUSED_POSTS = [
         {"buyer": 403, "contractor": 403},
     ),
     ("imports.new", lambda w: "/imports/new", {"buyer": 403}),
+    ("contracts.no_hours", lambda w: f"/contracts/{w.contract.id}/no-hours", {"buyer": 403}),
+    (
+        "contracts.no_hours",
+        lambda w: f"/contracts/{w.other_contract.id}/no-hours",
+        {"buyer": 403, "contractor": 404},
+    ),
     ("contracts.import_file", lambda w: "/contracts/import", {"buyer": 403, "contractor": 403}),
     (
         "participants.import_file",
@@ -153,6 +166,12 @@ REFUSED_POSTS = [
         lambda w: f"/admin/organisations/{w.contract.contractor_id}",
         {"facilitator": 403, "buyer": 403, "contractor": 403},
     ),
+    (
+        "admin.thresholds",
+        lambda w: "/admin/thresholds",
+        {"facilitator": 403, "buyer": 403, "contractor": 403},
+    ),
+    ("reminders.send", lambda w: "/reminders/send", {"buyer": 403, "contractor": 403}),
 ]
 PUBLIC_POSTS = {"auth.login", "auth.language", "auth.logout"}
 

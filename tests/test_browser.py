@@ -24,12 +24,19 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
         (
             "admin",
             "Équipe clauses",
-            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures", "Administration"],
+            [
+                "Accueil",
+                "Marchés",
+                "Participant·es",
+                "Relevés d'heures",
+                "Relances",
+                "Administration",
+            ],
         ),
         (
             "facilitator",
             "Équipe clauses",
-            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures"],
+            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures", "Relances"],
         ),
         ("buyer", "Marchés de Département de test", ["Accueil", "Marchés"]),
         (

@@ -123,6 +123,13 @@ class OrganisationForm(FlaskForm):
         )
 
 
+class ThresholdsForm(FlaskForm):
+    """Ratios of realised to expected hours, as typed ("0,9" or "0.9"): the service checks them."""
+
+    on_track = StringField(_l("On track from"), validators=[DataRequired(), Length(max=20)])
+    at_risk = StringField(_l("At risk from"), validators=[DataRequired(), Length(max=20)])
+
+
 class UserFilterForm(Form):
     q = SearchField(_l("Search"), render_kw={"placeholder": _l("E-mail, name, organisation")})
     role = SelectField(_l("Role"), validate_choice=False)

@@ -171,3 +171,9 @@ class ContractForm(FlaskForm):
             amount=self.amount.data,
             insertion_rate=self.insertion_rate.data,
         )
+
+
+class NoHoursForm(FlaskForm):
+    """ "Nothing to report" for a month of a contract; the page offers the months still owed."""
+
+    month = DateField(_l("Month"), format="%Y-%m", validators=[InputRequired()])

@@ -16,7 +16,13 @@ from clauses.rules.names import name_key
 class Participant(Base):
     __tablename__ = "participant"
     # One person per normalised name and birth date: that is how imports recognise people.
-    __table_args__ = (sa.UniqueConstraint("name_key", "birth_date"),)
+    __table_args__ = (
+        sa.UniqueConstraint("name_key", "birth_date"),
+        # A page summing a contract's entries looks up each person's validation date: read
+        # from this index alone, PostgreSQL probes the people of those entries instead of
+        # hashing every participant.
+        sa.Index("ix_participant_id_eligibility", "id", "eligibility_validated_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_name: Mapped[str] = mapped_column(sa.String(120))

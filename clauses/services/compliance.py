@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from clauses.rules.compliance import (
     assess,
     reporting_month,
 )
+from clauses.rules.dates import add_months
 from clauses.services import audit
 
 CHUNK = 500
@@ -104,33 +106,62 @@ def _terms(session: Session, scope: sa.Subquery) -> dict[int, tuple[str, Contrac
 
 
 def _hours(session: Session, scope: sa.Subquery, as_of: date) -> dict[int, list[MonthHours]]:
-    """Validated and pending hours per contract and month as of D. The summary holds today's
-    eligibility; people validated after D are taken back to pending from their entries (few,
-    and found through the index on the validation date)."""
-    later: defaultdict[tuple[int, date], Decimal] = defaultdict(Decimal)
-    for contract_id, month, hours in session.execute(
-        sa.select(HourEntry.contract_id, HourEntry.month, sa.func.sum(HourEntry.hours))
-        .join(Participant, Participant.id == HourEntry.participant_id)
+    """Validated and pending hours per contract as of D, summed in SQL into the periods the rules
+    tell apart, so that thousands of contracts read a few rows each, not one per month.
+
+    The summary holds today's eligibility; the hours of people validated after D go back to
+    pending (few people, found through the index on the validation date)."""
+    r = reporting_month(as_of)
+    validated_later = sa.select(Participant.id).where(Participant.eligibility_validated_on > as_of)
+    # IN, not a join: SQLite would otherwise read every entry in (contract, month) order to
+    # spare the GROUP BY a sort, instead of the entries of those few people.
+    later = _per_period(
+        session,
+        sa.select(HourEntry.contract_id, HourEntry.month, HourEntry.hours)
         .join(scope, scope.c.id == HourEntry.contract_id)
-        .where(Participant.eligibility_validated_on > as_of)
-        .group_by(HourEntry.contract_id, HourEntry.month)
-    ):
-        later[(contract_id, month)] = hours
+        .where(HourEntry.participant_id.in_(validated_later)),
+        r,
+    )
+    summary = sa.select(
+        MonthlyHours.contract_id,
+        MonthlyHours.month,
+        MonthlyHours.validated_hours,
+        MonthlyHours.pending_hours,
+    ).join(scope, scope.c.id == MonthlyHours.contract_id)
     result: defaultdict[int, list[MonthHours]] = defaultdict(list)
-    for contract_id, month, validated, pending in session.execute(
-        sa.select(
-            MonthlyHours.contract_id,
-            MonthlyHours.month,
-            MonthlyHours.validated_hours,
-            MonthlyHours.pending_hours,
-        ).join(scope, scope.c.id == MonthlyHours.contract_id)
-    ):
-        moved = later.get((contract_id, month), Decimal(0))
+    for (contract_id, period), (validated, pending) in _per_period(session, summary, r).items():
+        month = add_months(r, PERIODS[period])
+        moved = later.get((contract_id, period), (Decimal(0),))[0]
         if validated - moved:
             result[contract_id].append(MonthHours(month, as_of, validated - moved))
         if pending + moved:
             result[contract_id].append(MonthHours(month, None, pending + moved))
     return result
+
+
+# The rules read validated hours up to R, those of R-2, R-1 and R one by one (the pace), pending
+# hours of any month, and whether R has hours (its report). So hours are summed over five
+# periods, each handed to the rules as one of its months: before R-2 (as R-3), R-2, R-1, R,
+# after R (as R+1), given as months from R.
+PERIODS = (-3, -2, -1, 0, 1)
+
+
+def _per_period(
+    session: Session, rows: sa.Select[*tuple[Any, ...]], r: date
+) -> dict[tuple[int, int], tuple[Decimal, ...]]:
+    """The sums of `rows` (contract id, month, then amounts) per contract and period."""
+    contract_id, month, *amounts = rows.selected_columns
+    period = sa.case(
+        *((month < add_months(r, shift + 1), index) for index, shift in enumerate(PERIODS[:-1])),
+        else_=len(PERIODS) - 1,
+    )
+    periods = rows.with_only_columns(contract_id, period.label("period"), *amounts).subquery()
+    sums = session.execute(
+        sa.select(
+            periods.c[0], periods.c.period, *(sa.func.sum(column) for column in periods.c[2:])
+        ).group_by(periods.c[0], periods.c.period)
+    )
+    return {(row[0], row[1]): tuple(row[2:]) for row in sums}
 
 
 def _declared(session: Session, scope: sa.Subquery, month: date) -> defaultdict[int, list[date]]:
@@ -163,7 +194,7 @@ def set_thresholds(session: Session, actor: User, on_track: str, at_risk: str) -
     except InvalidOperation as error:
         raise InvalidValue("Les seuils sont des nombres (par exemple 0,9 et 0,6).") from error
     if not Decimal(0) < new.at_risk < new.on_track <= Decimal(1):
-        raise InvalidValue("Il faut 0 < seuil « en retard » < seuil « dans les temps » ≤ 1.")
+        raise InvalidValue("Il faut 0 < seuil « en risque » < seuil « dans les temps » ≤ 1.")
     before = current_thresholds(session)
     for key, value in zip(THRESHOLD_KEYS, (new.on_track, new.at_risk), strict=True):
         setting = session.get(Setting, key) or Setting(key=key)

@@ -173,13 +173,15 @@ class MonthHours:
 
 
 @dataclass(frozen=True)
-class PersonMonth:
-    """Hours of one person in one month, all employment types together."""
+class PersonHours:
+    """Hours of one person on the contract, all months and employment types together."""
 
     participant_id: int
     name: str
-    month: date
     hours: Decimal
+    months: int
+    first_month: date
+    last_month: date
     # None when the viewer may not know eligibility (contractors).
     is_validated: bool | None
 
@@ -187,7 +189,7 @@ class PersonMonth:
 @dataclass(frozen=True)
 class ContractHours:
     months: list[MonthHours]
-    people: list[PersonMonth] = field(default_factory=list)
+    people: list[PersonHours] = field(default_factory=list)
     # Validated / pending per month, next to names, would tell a contractor whose eligibility
     # is validated: the split is for the clause team, and for buyers who see no names.
     shows_eligibility: bool = False
@@ -244,14 +246,14 @@ def contract_hours(
         )
         for month in sorted(set(declared) | set(scheduled))
     ]
-    people = _people_months(session, viewer, contract, validated)
+    people = _people_hours(session, viewer, contract, validated)
     shows_eligibility = viewer.sees_personal_data or viewer.role is Role.BUYER
     return ContractHours(months, people, shows_eligibility)
 
 
-def _people_months(
+def _people_hours(
     session: Session, viewer: User, contract: Contract, validated: sa.ColumnElement[bool]
-) -> list[PersonMonth]:
+) -> list[PersonHours]:
     # Names come through access.participants_of: a buyer's scope holds no one, so no name
     # can reach a buyer's page even by mistake in a template.
     people = access.participants_of(viewer).subquery()
@@ -260,22 +262,26 @@ def _people_months(
             people.c.id,
             people.c.last_name,
             people.c.first_name,
-            HourEntry.month,
             sa.func.sum(HourEntry.hours).label("hours"),
+            sa.func.count(sa.distinct(HourEntry.month)).label("months"),
+            sa.func.min(HourEntry.month).label("first_month"),
+            sa.func.max(HourEntry.month).label("last_month"),
             sa.func.max(sa.case((validated, 1), else_=0)).label("is_validated"),
         )
         .join(people, people.c.id == HourEntry.participant_id)
         .join(Participant, Participant.id == HourEntry.participant_id)
         .where(HourEntry.contract_id == contract.id)
-        .group_by(people.c.id, people.c.last_name, people.c.first_name, HourEntry.month)
-        .order_by(people.c.last_name, people.c.first_name, people.c.id, HourEntry.month)
+        .group_by(people.c.id, people.c.last_name, people.c.first_name)
+        .order_by(people.c.last_name, people.c.first_name, people.c.id)
     ).all()
     return [
-        PersonMonth(
+        PersonHours(
             participant_id=row.id,
             name=f"{row.last_name.upper()} {row.first_name}",
-            month=row.month,
             hours=hours(row.hours),
+            months=row.months,
+            first_month=row.first_month,
+            last_month=row.last_month,
             is_validated=bool(row.is_validated) if viewer.sees_personal_data else None,
         )
         for row in rows

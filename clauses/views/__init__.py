@@ -12,9 +12,9 @@ from clauses.views import labels, navigation
 
 
 def register(app: Flask) -> None:
-    from clauses.views import admin, auth, contracts, dashboard, imports, participants
+    from clauses.views import admin, auth, contracts, dashboard, imports, participants, reminders
 
-    for module in (auth, dashboard, contracts, participants, imports, admin):
+    for module in (auth, dashboard, contracts, participants, imports, reminders, admin):
         app.register_blueprint(module.bp)
     app.register_error_handler(ClausesError, _clauses_error)
     for status in (400, 403, 404, 405, 413, 500):

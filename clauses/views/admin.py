@@ -1,4 +1,5 @@
-"""Administration: user accounts, organisations and the audit log, for administrators only."""
+"""Administration: user accounts, organisations, the audit log and the compliance thresholds,
+for administrators only."""
 
 import json
 from collections.abc import Callable
@@ -7,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import LazyString, format_datetime
+from flask_babel import LazyString, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,11 +28,12 @@ from clauses.forms.admin import (
     OrganisationFilterForm,
     OrganisationForm,
     PasswordForm,
+    ThresholdsForm,
     UserFilterForm,
     options,
 )
 from clauses.models import AuditLog, Organisation, OrganisationKind, Role, User
-from clauses.services import accounts, audit, organisations
+from clauses.services import accounts, audit, compliance, organisations
 from clauses.views import labels
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,6 +55,7 @@ ACTION_LABELS: dict[str, LazyString] = {
     "export": _l("export"),
     "validate_eligibility": _l("eligibility validated"),
     "eligibility_to_verify": _l("eligibility set back to verify"),
+    "send_reminders": _l("reminders sent"),
 }
 # Other areas' codes without a label here are shown as recorded.
 OBJECT_LABELS: dict[str, LazyString] = {
@@ -61,6 +64,8 @@ OBJECT_LABELS: dict[str, LazyString] = {
     "contract": _l("contract"),
     "participant": _l("participant"),
     "import_batch": _l("import"),
+    "reminder": _l("reminder"),
+    "setting": _l("setting"),
 }
 
 
@@ -219,6 +224,29 @@ def audit_log() -> str:
     form = _audit_filter_form()
     page = audit.events_page(db.session(), form.filters(), *_page())
     return render_template("admin/audit.html", form=form, page=page)
+
+
+# Compliance thresholds
+
+
+@bp.route("/thresholds", methods=["GET", "POST"])
+def thresholds() -> str | Response:
+    current = compliance.current_thresholds(db.session())
+    form = ThresholdsForm(
+        on_track=format_decimal(current.on_track), at_risk=format_decimal(current.at_risk)
+    )
+    if form.validate_on_submit():
+        actor = access.user()
+        done = _attempt(
+            form,
+            lambda: compliance.set_thresholds(
+                db.session(), actor, form.on_track.data, form.at_risk.data
+            ),
+        )
+        if done is not None:
+            flash(_("The compliance thresholds are saved."), "success")
+            return redirect(url_for(".thresholds"))
+    return render_template("admin/thresholds.html", form=form, current=current)
 
 
 # Helpers

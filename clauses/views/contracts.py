@@ -1,15 +1,29 @@
 """Contracts pages: the list and a contract's page for every role, the form for the clause team."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from clauses import access
+from clauses.errors import InvalidValue
 from clauses.extensions import db
-from clauses.forms.contracts import ContractFilterForm, ContractForm
-from clauses.models import Contract, Role
-from clauses.services import contracts, reference_import
-from clauses.views import reference_files
+from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
+from clauses.models import Contract, Role, User
+from clauses.services import contract_page, contracts, reference_import
+from clauses.views import charts, reference_files
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -35,10 +49,78 @@ def index() -> str:
 def detail(contract_id: int) -> str:
     viewer = access.user()
     contract = access.contract_for(viewer, contract_id)
-    hours = contracts.contract_hours(db.session(), viewer, contract)
+    page = contract_page.load(db.session(), viewer, contract, _as_of(viewer))
     team = access.can_edit_reference_data(viewer)
     events = contracts.history(db.session(), "contract", contract.id) if team else []
-    return render_template("contracts/detail.html", contract=contract, hours=hours, events=events)
+    return render_template(
+        "contracts/detail.html",
+        contract=contract,
+        page=page,
+        hours=page.hours,
+        chart=_chart(contract, page),
+        events=events,
+    )
+
+
+@bp.route("/<int:contract_id>/no-hours", methods=["POST"])
+@access.roles_required(*access.DECLARERS)
+def no_hours(contract_id: int) -> Response:
+    viewer = access.user()
+    contract = access.contract_for(viewer, contract_id)
+    form = NoHoursForm()
+    if not form.validate_on_submit():
+        abort(400)
+    month = form.month.data
+    try:
+        contract_page.declare_nothing_to_report(
+            db.session(), viewer, contract, month, contracts.today()
+        )
+    except InvalidValue as error:
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Nothing to report for %(month)s: recorded.", month=_month(month)), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+def _as_of(viewer: User) -> date:
+    """Today; the clause team may look at another day with ?as_of=YYYY-MM-DD."""
+    asked = request.args.get("as_of", "") if access.can_edit_reference_data(viewer) else ""
+    try:
+        return date.fromisoformat(asked) if asked else contracts.today()
+    except ValueError:
+        return contracts.today()
+
+
+def _month(month: date) -> str:
+    return str(format_date(month, "MMMM y"))
+
+
+def _chart(contract: Contract, page: contract_page.ContractPage) -> Markup:
+    curve = page.curve
+    realised = [(p.month, p.realised) for p in curve if p.realised is not None]
+    return charts.line_chart(
+        chart_id="compliance-chart",
+        title=_("Insertion hours of %(ref)s, cumulated month by month", ref=contract.reference),
+        description=_(
+            "Realised hours (solid line) against the expected hours (dashed line) and the "
+            "commitment (dotted line); the table below gives the values."
+        ),
+        months=[p.month for p in curve],
+        series=[
+            charts.Series(_("Realised hours"), realised, charts.Line.SOLID, has_markers=True),
+            charts.Series(
+                _("Expected hours"), [(p.month, p.expected) for p in curve], charts.Line.DASHED
+            ),
+            charts.Series(
+                _("Commitment"),
+                [(p.month, contract.committed_hours) for p in curve],
+                charts.Line.DOTTED,
+            ),
+        ],
+        month_label=lambda month: str(format_date(month, "MMM yy")),
+        value_label=lambda value: f"{format_decimal(value, format='#,##0')} h",
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,11 +1,22 @@
-"""Each role's home page."""
+"""Each role's home page, and the contract exports of the clause team and buyers."""
 
-from flask import Blueprint, render_template
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
 
 from clauses import access
 from clauses.extensions import db
-from clauses.models import Role
-from clauses.services import overview
+from clauses.forms.dashboard import SHOWN, DashboardFilterForm
+from clauses.models import Role, User
+from clauses.services import contracts, dashboard, exports
+from clauses.services.dashboard import ContractRow
+from clauses.views.labels import label
 
 bp = Blueprint("dashboard", __name__)
 
@@ -15,11 +26,82 @@ TEMPLATES = {
     Role.BUYER: "dashboard/buyer.html",
     Role.CONTRACTOR: "dashboard/contractor.html",
 }
+EXPORTERS = (*access.CLAUSE_TEAM, Role.BUYER)
 
 
 @bp.route("/")
 @access.roles_required(*Role)
 def home() -> str:
-    viewer = access.user()
-    summary = overview.summary_for(db.session(), viewer)
-    return render_template(TEMPLATES[viewer.role], summary=summary)
+    viewer, today, session = access.user(), contracts.today(), db.session()
+    template = TEMPLATES[viewer.role]
+    if viewer.role is Role.BUYER:
+        return render_template(template, board=dashboard.buyer_dashboard(session, viewer, today))
+    if viewer.role is Role.CONTRACTOR:
+        board = dashboard.contractor_dashboard(session, viewer, today)
+        return render_template(template, board=board)
+    form = _filter_form(viewer)
+    team = dashboard.team_dashboard(session, viewer, form.filters(), form.as_of_or(today))
+    return render_template(template, board=team, form=form, shown=SHOWN)
+
+
+@bp.route("/export")
+@access.roles_required(*EXPORTERS)
+def export() -> Response:
+    """The list of the home page with its filters (all their contracts for buyers), as .xlsx
+    or .csv (?format=)."""
+    viewer, today = access.user(), contracts.today()
+    file_format = exports.parse_format(request.args.get("format", "xlsx"))
+    if file_format is None:
+        abort(404)
+    form = DashboardFilterForm(request.args)  # only read: no options to offer
+    team = viewer.role in access.CLAUSE_TEAM
+    filters = form.filters(default=dashboard.NEEDS_ACTION if team else dashboard.ALL)
+    as_of = form.as_of_or(today) if team else today
+    rows = dashboard.export_rows(db.session(), viewer, filters, as_of, file_format)
+    db.session.commit()
+    content = exports.write(_table(rows, as_of), file_format)
+    name = f"marches-{as_of.isoformat()}.{file_format}"
+    return send_file(
+        io.BytesIO(content), exports.MIMETYPES[file_format], as_attachment=True, download_name=name
+    )
+
+
+def _filter_form(viewer: User) -> DashboardFilterForm:
+    form = DashboardFilterForm(request.args)
+    form.set_options(
+        contracts.filter_options(db.session(), viewer),
+        dashboard.operation_options(db.session(), viewer),
+        [(status.value, label(status)) for status in dashboard.STATUS_ORDER],
+    )
+    return form
+
+
+# The export's columns: a header and how to read it from a row. No personal data: people are
+# a count.
+COLUMNS: tuple[tuple[Any, Callable[[ContractRow], exports.Cell]], ...] = (
+    (_l("Reference"), lambda r: r.details.reference),
+    (_l("Title"), lambda r: r.details.title),
+    (_l("Operation"), lambda r: r.details.operation),
+    (_l("Buyer"), lambda r: r.details.buyer),
+    (_l("Contractor"), lambda r: r.details.contractor),
+    (_l("Trade"), lambda r: r.details.trade),
+    (_l("Commune"), lambda r: r.details.commune),
+    (_l("Start"), lambda r: r.details.start_date),
+    (_l("End"), lambda r: r.details.end_date),
+    (_l("Status"), lambda r: label(r.compliance.status)),
+    (_l("Committed hours"), lambda r: r.compliance.committed_hours),
+    (_l("Expected hours"), lambda r: r.compliance.expected_hours),
+    (_l("Realised hours"), lambda r: r.compliance.realised_hours),
+    (_l("Pending hours"), lambda r: r.compliance.pending_hours),
+    (_l("Report missing"), lambda r: _("yes") if r.compliance.missing_report else _("no")),
+    (_l("Open places"), lambda r: r.compliance.open_places),
+    (_l("People"), lambda r: r.people),
+)
+
+
+def _table(rows: list[ContractRow], as_of: date) -> exports.Table:
+    return exports.Table(
+        title=_("Contracts on %(date)s", date=as_of.strftime("%d-%m-%Y")),
+        headers=[str(header) for header, _read in COLUMNS],
+        rows=[[read(row) for _header, read in COLUMNS] for row in rows],
+    )

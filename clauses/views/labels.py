@@ -6,6 +6,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from clauses.models import BatchState, Criterion, EmploymentType, OrganisationKind, Role, Sex
+from clauses.rules.compliance import Status
 
 LABELS: tuple[tuple[StrEnum, LazyString], ...] = (
     (Role.ADMIN, _l("administrator")),
@@ -37,6 +38,12 @@ LABELS: tuple[tuple[StrEnum, LazyString], ...] = (
     (EmploymentType.OTHER, _l("other")),
     (BatchState.COMMITTED, _l("committed")),
     (BatchState.ROLLED_BACK, _l("rolled back")),
+    (Status.NOT_STARTED, _l("not started")),
+    (Status.ON_TRACK, _l("on track")),
+    (Status.AT_RISK, _l("at risk")),
+    (Status.BEHIND, _l("behind")),
+    (Status.FULFILLED, _l("fulfilled")),
+    (Status.ENDED_SHORT, _l("ended short")),
 )
 
 

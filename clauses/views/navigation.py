@@ -21,6 +21,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("contracts.index", _l("Contracts"), ALL),
     NavItem("participants.index", _l("Participants"), (*TEAM, Role.CONTRACTOR)),
     NavItem("imports.index", _l("Hour sheets"), (*TEAM, Role.CONTRACTOR)),
+    NavItem("reminders.index", _l("Reminders"), TEAM),
     NavItem("admin.users", _l("Administration"), (Role.ADMIN,)),
 )
 
