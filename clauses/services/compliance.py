@@ -110,7 +110,8 @@ def _hours(session: Session, scope: sa.Subquery, as_of: date) -> dict[int, list[
     tell apart, so that thousands of contracts read a few rows each, not one per month.
 
     The summary holds today's eligibility; the hours of people validated after D go back to
-    pending (few people, found through the index on the validation date)."""
+    pending (few people, found through the index on the validation date, their entries read
+    from ix_hour_entry_participant_hours alone)."""
     r = reporting_month(as_of)
     validated_later = sa.select(Participant.id).where(Participant.eligibility_validated_on > as_of)
     # IN, not a join: SQLite would otherwise read every entry in (contract, month) order to
@@ -128,14 +129,15 @@ def _hours(session: Session, scope: sa.Subquery, as_of: date) -> dict[int, list[
         MonthlyHours.validated_hours,
         MonthlyHours.pending_hours,
     ).join(scope, scope.c.id == MonthlyHours.contract_id)
+    months = [add_months(r, shift) for shift in PERIODS]
     result: defaultdict[int, list[MonthHours]] = defaultdict(list)
-    for (contract_id, period), (validated, pending) in _per_period(session, summary, r).items():
-        month = add_months(r, PERIODS[period])
-        moved = later.get((contract_id, period), (Decimal(0),))[0]
+    for key, (validated, pending) in _per_period(session, summary, r).items():
+        moved = later[key][0] if key in later else Decimal(0)
+        contract_id, period = key
         if validated - moved:
-            result[contract_id].append(MonthHours(month, as_of, validated - moved))
+            result[contract_id].append(MonthHours(months[period], as_of, validated - moved))
         if pending + moved:
-            result[contract_id].append(MonthHours(month, None, pending + moved))
+            result[contract_id].append(MonthHours(months[period], None, pending + moved))
     return result
 
 
