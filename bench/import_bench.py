@@ -31,63 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import FIRST, LAST, drop_pg, pg_database  # noqa: E402  (bench/, beside this file)
+
 AS_OF = date(2026, 11, 2)
 CONTRACTS = 2_000
 PEOPLE = 30_000
-LAST = [
-    "MARTIN",
-    "BERNARD",
-    "DUBOIS",
-    "THOMAS",
-    "ROBERT",
-    "RICHARD",
-    "PETIT",
-    "DURAND",
-    "LEROY",
-    "MOREAU",
-    "SIMON",
-    "LAURENT",
-    "LEFEBVRE",
-    "MICHEL",
-    "GARCIA",
-    "DAVID",
-    "BERTRAND",
-    "ROUX",
-    "VINCENT",
-    "FOURNIER",
-    "DIALLO",
-    "TRAORE",
-    "KONE",
-    "NGUYEN",
-    "BENALI",
-    "HADDAD",
-    "PEREIRA",
-    "DA SILVA",
-    "N'GUESSAN",
-    "CAMARA",
-    "SYLLA",
-    "KEITA",
-]
-FIRST = [
-    "Mamadou",
-    "Sophie",
-    "Aya",
-    "Karim",
-    "Hélène",
-    "Moussa",
-    "João",
-    "Thi Lan",
-    "Benoît",
-    "Yasmine",
-    "Ibrahim",
-    "Fatoumata",
-    "Lucas",
-    "Léa",
-    "Nadia",
-    "Omar",
-    "Inès",
-    "Hugo",
-]
 TYPES = ["CDI", "CDD", "Intérim", "ETTI", "GEIQ", "Apprentissage", "Contrat pro", "Formation"]
 
 
@@ -246,30 +194,6 @@ def child(what: str, path: Path, url: str = "", profile: bool = False) -> dict[s
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def pg_database(server: str) -> tuple[str, str] | None:
-    import sqlalchemy as sa
-
-    name = f"clauses_bench_{os.getpid()}"
-    try:
-        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except sa.exc.OperationalError:
-        return None
-    return name, sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_pg(server: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def line(figure: dict[str, float]) -> str:
     rate = figure["rows"] / figure["seconds"]
     return f"{figure['seconds']:7.2f} s {rate:9,.0f} rows/s  peak {figure['peak_mb']:5.0f} MB"
@@ -298,7 +222,7 @@ def main() -> None:
     sqlite_url = f"sqlite:///{tmp / 'bench.db'}"
     seed(sqlite_url, registered)
     server = os.environ.get("CLAUSES_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    pg = pg_database(server)
+    pg = pg_database(server, "bench")
     if pg:
         seed(pg[1], registered)
     a = child("read", path)

@@ -53,6 +53,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import FIRST, LAST, drop_pg, pg_database  # noqa: E402  (bench/, beside this file)
+
 from clauses.rules.dates import add_months, last_day_of_month  # noqa: E402
 from clauses.rules.names import name_key  # noqa: E402
 
@@ -60,60 +62,6 @@ MONTHS = 36
 PASSWORD = "bench-password"
 FACILITATOR = "facilitatrice@bench.example"
 FLOOR_SQL = "SELECT contract_id, SUM(hours) FROM hour_entry GROUP BY contract_id"
-LAST = [
-    "MARTIN",
-    "BERNARD",
-    "DUBOIS",
-    "THOMAS",
-    "ROBERT",
-    "RICHARD",
-    "PETIT",
-    "DURAND",
-    "LEROY",
-    "MOREAU",
-    "SIMON",
-    "LAURENT",
-    "LEFEBVRE",
-    "MICHEL",
-    "GARCIA",
-    "DAVID",
-    "BERTRAND",
-    "ROUX",
-    "VINCENT",
-    "FOURNIER",
-    "DIALLO",
-    "TRAORE",
-    "KONE",
-    "NGUYEN",
-    "BENALI",
-    "HADDAD",
-    "PEREIRA",
-    "CAMARA",
-    "SYLLA",
-    "KEITA",
-]
-FIRST = [
-    "Mamadou",
-    "Sophie",
-    "Aya",
-    "Karim",
-    "Hélène",
-    "Moussa",
-    "João",
-    "Benoît",
-    "Yasmine",
-    "Ibrahim",
-    "Fatoumata",
-    "Lucas",
-    "Léa",
-    "Nadia",
-    "Omar",
-    "Inès",
-    "Hugo",
-    "Awa",
-    "Mehdi",
-    "Chloé",
-]
 COMMUNES = [
     "Aubervilliers",
     "Aulnay-sous-Bois",
@@ -727,30 +675,6 @@ def _pg_autocommit(url: str, statements: list[str]) -> None:
             conn.execute(statement)
 
 
-def pg_database(server: str) -> tuple[str, str] | None:
-    import sqlalchemy as sa
-
-    name = f"clauses_status_bench_{os.getpid()}"
-    try:
-        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except sa.exc.OperationalError:
-        return None
-    return name, sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_pg(server: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 # Measuring (in a child process per database) -------------------------------------------------
 
 
@@ -974,7 +898,7 @@ def main() -> None:
     if not args.skip_sqlite:
         databases["SQLite"] = f"sqlite:///{tmp / 'bench.db'}"
     server = os.environ.get("CLAUSES_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    pg = pg_database(server)
+    pg = pg_database(server, "status_bench")
     if pg:
         databases["PostgreSQL"] = pg[1]
     contract = busy_contract(world)
