@@ -23,6 +23,7 @@ from clauses.services import (
     accounts,
     compliance,
     demo,
+    participants,
     reference_import,
     reminders,
     timesheets,
@@ -72,6 +73,7 @@ def register(app: Flask) -> None:
         import_timesheet,
         status,
         declare_no_hours,
+        purge_eligibility,
         send_reminders,
     ):
         app.cli.add_command(command)
@@ -357,3 +359,22 @@ def send_reminders(as_of: datetime | None, dry_run: bool, force: bool) -> None:
             "elles sont notées en échec et repartiront au prochain envoi.",
             err=True,
         )
+
+
+@click.command("purge-eligibility")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List who would be purged; change nothing.")
+def purge_eligibility(dry_run: bool) -> None:
+    """Erase the eligibility criteria of people inactive for more than two years (GDPR)."""
+    today = date.today()
+    if dry_run:
+        people = participants.stale_eligibility(db.session(), today)
+        for person in people:
+            click.echo(f"{person.id}\t{person.full_name}")
+        click.echo(f"{len(people)} personne(s) dont les critères seraient effacés.")
+        return
+    count = participants.purge_eligibility(db.session(), None, today)
+    db.session.commit()
+    click.echo(
+        f"Critères d'éligibilité effacés pour {count} personne(s) inactive(s) depuis deux ans."
+    )

@@ -7,7 +7,7 @@ team reads them. Contractors get names and the hours on their own contracts, not
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -317,3 +317,53 @@ def set_eligibility(
         after=after.isoformat() if after else None,
     )
     return True
+
+
+# Eligibility criteria are personal data (RQTH is health data): DESIGN.md keeps them at most
+# two years after a participant's last activity.
+RETENTION_YEARS = 2
+
+
+def stale_eligibility(session: Session, today_: date) -> list[Participant]:
+    """People with criteria recorded whose last activity (last month with hours, last change
+    of their record) is more than two years before `today_`."""
+    limit = today_.replace(year=today_.year - RETENTION_YEARS, day=1)
+    limit_at = datetime(limit.year, limit.month, 1, tzinfo=UTC)
+    last_hours = (
+        sa.select(HourEntry.participant_id, sa.func.max(HourEntry.month).label("month"))
+        .group_by(HourEntry.participant_id)
+        .subquery()
+    )
+    has_criteria = sa.or_(Participant.criteria_rows.any(), Participant.other_criteria != "")
+    stmt = (
+        sa.select(Participant)
+        .outerjoin(last_hours, last_hours.c.participant_id == Participant.id)
+        .where(
+            has_criteria,
+            sa.func.coalesce(last_hours.c.month, date.min) < limit,
+            Participant.updated_at < limit_at,
+        )
+        .order_by(Participant.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def purge_eligibility(session: Session, actor: User | None, today_: date) -> int:
+    """Erase the criteria of the people `stale_eligibility` finds; their name, hours and the
+    validation date stay (the hours remain the contracts' evidence). One audit event."""
+    people = stale_eligibility(session, today_)
+    for person in people:
+        person.set_criteria(set())
+        person.other_criteria = ""
+    session.flush()
+    if people:
+        audit.record(
+            session,
+            actor,
+            "purge_eligibility",
+            "participant",
+            None,
+            count=len(people),
+            participant_ids=[person.id for person in people],
+        )
+    return len(people)
