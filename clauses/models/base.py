@@ -1,6 +1,6 @@
 """Declarative base with one naming convention, so every constraint has a stable name."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -19,7 +19,6 @@ NAMING_CONVENTION = {
 Hours = Annotated[Decimal, mapped_column(sa.Numeric(10, 2))]
 Money = Annotated[Decimal, mapped_column(sa.Numeric(14, 2))]
 ShortText = Annotated[str, mapped_column(sa.String(200))]
-Month = Annotated[date, "first day of a month"]
 
 
 def utcnow() -> datetime:
