@@ -28,7 +28,7 @@ from clauses import create_app
 from clauses.extensions import db
 from tests import factories
 
-FIXTURES = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 PASSWORD = "correct horse battery"
 
 
