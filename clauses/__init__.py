@@ -8,11 +8,18 @@ from flask import Flask
 from clauses.config import Defaults
 from clauses.errors import ConfigurationError
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(folder: str) -> Path:
+    """templates/ or migrations/: at the top of the repository in a checkout (and an editable
+    install), inside the package in a wheel (setup.py maps them there)."""
+    inside = PACKAGE / folder
+    return inside if inside.is_dir() else PACKAGE.parent / folder
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(bundled("templates")))
     app.config.from_object(Defaults)
     app.config.from_prefixed_env("CLAUSES")
     if test_config:

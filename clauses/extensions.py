@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from clauses import ROOT
+from clauses import bundled
 from clauses.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -22,7 +22,7 @@ babel = Babel()
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(bundled("migrations")))
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
