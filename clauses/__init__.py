@@ -5,17 +5,8 @@ from typing import Any
 
 from flask import Flask
 
-from clauses.config import Defaults
+from clauses.config import Defaults, bundled
 from clauses.errors import ConfigurationError
-
-PACKAGE = Path(__file__).resolve().parent
-
-
-def bundled(folder: str) -> Path:
-    """templates/ or migrations/: at the top of the repository in a checkout (and an editable
-    install), inside the package in a wheel (setup.py maps them there)."""
-    inside = PACKAGE / folder
-    return inside if inside.is_dir() else PACKAGE.parent / folder
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -5,6 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled(folder: str) -> Path:
+    """templates/ or migrations/: at the top of the repository in a checkout (and an editable
+    install), inside the package in a wheel (setup.py maps them there)."""
+    inside = PACKAGE / folder
+    return inside if inside.is_dir() else PACKAGE.parent / folder
+
 
 def _json_dumps(value: Any) -> str:
     """JSON columns (audit details, import reports) may hold dates and decimals."""

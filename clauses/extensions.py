@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from clauses import bundled
+from clauses.config import bundled
 from clauses.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
