@@ -10,6 +10,7 @@ from openpyxl.styles import Font, PatternFill
 
 from imports.headers import find_header
 from imports.read import read
+from imports.write import cell, row
 
 REASON = "Motif du rejet"
 HEADER_FONT = Font(bold=True)
@@ -22,22 +23,21 @@ def rejected_rows_workbook(content: bytes, errors: Iterable[Mapping[str, object]
     for error in errors:
         if isinstance(error.get("row"), int):
             reasons[(str(error["sheet"]), int(str(error["row"])))].append(str(error["message"]))
-    output = Workbook()
-    output.remove(output.worksheets[0])
+    # Write-only: rows go to the file in order, so the cost grows with the rows, not their square.
+    output = Workbook(write_only=True)
     for sheet in read(content).sheets:
-        rows = sorted(row for name, row in reasons if name == sheet.name)
+        rows = sorted(number for name, number in reasons if name == sheet.name)
         header = find_header(sheet.rows)
         if not rows or header is None:
             continue
         out = output.create_sheet(sheet.name[:31])
         # Reasons up front, so the sheet can be fixed in place and imported again as it is.
-        out.append(["Ligne", REASON, *_cells(sheet.rows[header.index])])
-        for cell in out[1]:
-            cell.font = HEADER_FONT
-        for row in rows:
-            cells = _cells(sheet.rows[row - 1]) if row <= len(sheet.rows) else []
-            out.append([row, " ".join(reasons[(sheet.name, row)]), *cells])
-            out.cell(out.max_row, 2).fill = REASON_FILL
+        titles = ["Ligne", REASON, *_cells(sheet.rows[header.index])]
+        out.append([cell(out, title, font=HEADER_FONT) for title in titles])
+        for number in rows:
+            cells = _cells(sheet.rows[number - 1]) if number <= len(sheet.rows) else []
+            reason = cell(out, " ".join(reasons[(sheet.name, number)]), fill=REASON_FILL)
+            out.append([number, reason, *row(out, cells)])
     if not output.worksheets:
         output.create_sheet("Rejets").append(["Aucune ligne rejetée."])
     buffer = io.BytesIO()

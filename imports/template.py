@@ -10,14 +10,17 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import zip_longest
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from clauses.rules.dates import add_months
+from imports.write import DATE_FORMAT, cell, row
 
 HEADERS = (
     "Référence marché",
@@ -44,6 +47,10 @@ TYPE_LABELS = (
 EMPTY_ROWS = 300
 MONTHS_BACK = 24
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F5")
+DATA_SHEET = "Heures"
+PEOPLE_HEADERS = ("Nom", "Prénom", "Date de naissance")
+# The importer passes over a sheet that a workbook-level name <HELPER_SHEET_NAME><N> points at.
+HELPER_SHEET_NAME = "ClausesHelperSheet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +63,15 @@ class KnownPerson:
 def template_workbook(
     contract_references: Sequence[str], people: Sequence[KnownPerson], today: date
 ) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])
-    data = workbook.create_sheet("Heures")
+    # Write-only: each sheet is written row after row, so the cost grows with the people listed,
+    # not their square. Its sheets are typed Any: openpyxl's stubs know little of them.
+    workbook = Workbook(write_only=True)
     months = [_month_text(add_months(today.replace(day=1), -n)) for n in range(MONTHS_BACK + 1)]
-    lists = _lists_sheet(workbook, contract_references, months)
-    _data_sheet(data, len(contract_references), len(months))
+    _data_sheet(workbook, len(contract_references), len(months))
+    _lists_sheet(workbook, contract_references, months)
     _people_sheet(workbook, people)
     _instructions_sheet(workbook)
-    lists.sheet_state = "hidden"
+    _mark_helper_sheets(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -74,20 +81,9 @@ def _month_text(month: date) -> str:
     return f"{month.month:02d}/{month.year}"
 
 
-def _lists_sheet(workbook: Workbook, references: Sequence[str], months: Sequence[str]) -> Worksheet:
-    lists: Worksheet = workbook.create_sheet("Listes")
-    for column, values in enumerate((references, months, TYPE_LABELS), start=1):
-        for row, value in enumerate(values, start=1):
-            lists.cell(row, column, value)
-    return lists
-
-
-def _data_sheet(sheet: Worksheet, contract_count: int, month_count: int) -> None:
-    sheet.append(HEADERS)
-    for position, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-        cell = sheet.cell(1, position)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+def _data_sheet(workbook: Workbook, contract_count: int, month_count: int) -> None:
+    sheet = workbook.create_sheet(DATA_SHEET)
+    _widths(sheet, WIDTHS)
     sheet.freeze_panes = "A2"
     last = EMPTY_ROWS + 1
     for column, formula in (
@@ -104,30 +100,48 @@ def _data_sheet(sheet: Worksheet, contract_count: int, month_count: int) -> None
     birth = DataValidation(type="date", operator="greaterThan", formula1="1")
     birth.error = "Saisissez une date (jj/mm/aaaa)."
     _validation(sheet, birth, f"D2:D{last}")
-    for row in range(2, last + 1):
-        sheet.cell(row, 4).number_format = "DD/MM/YYYY"
-        sheet.cell(row, 5).number_format = "@"
+    sheet.append([cell(sheet, title, font=Font(bold=True), fill=HEADER_FILL) for title in HEADERS])
+    for _ in range(EMPTY_ROWS):
+        birth_cell = cell(sheet, None, number_format=DATE_FORMAT)
+        sheet.append([None, None, None, birth_cell, cell(sheet, None, number_format="@")])
 
 
-def _validation(sheet: Worksheet, validation: DataValidation, cells: str) -> None:
+def _validation(sheet: Any, validation: DataValidation, cells: str) -> None:
     validation.showErrorMessage = True
     validation.errorTitle = validation.errorTitle or "Valeur refusée"
     if validation.type == "list":
         validation.error = "Choisissez une valeur de la liste."
-    sheet.add_data_validation(validation)
     validation.add(cells)
+    sheet.data_validations.append(validation)
+
+
+def _lists_sheet(workbook: Workbook, references: Sequence[str], months: Sequence[str]) -> None:
+    sheet = workbook.create_sheet("Listes")
+    sheet.sheet_state = "hidden"
+    for values in zip_longest(references, months, TYPE_LABELS):
+        sheet.append(row(sheet, values))
 
 
 def _people_sheet(workbook: Workbook, people: Sequence[KnownPerson]) -> None:
     sheet = workbook.create_sheet("Personnes")
-    sheet.append(("Nom", "Prénom", "Date de naissance"))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    _widths(sheet, (24, 22, 18))
+    sheet.append([cell(sheet, title, font=Font(bold=True)) for title in PEOPLE_HEADERS])
     for person in people:
-        sheet.append((person.last_name, person.first_name, person.birth_date))
-        sheet.cell(sheet.max_row, 3).number_format = "DD/MM/YYYY"
-    for column, width in zip("ABC", (24, 22, 18), strict=True):
-        sheet.column_dimensions[column].width = width
+        sheet.append(row(sheet, (person.last_name, person.first_name, person.birth_date)))
+
+
+def _widths(sheet: Any, widths: Sequence[int]) -> None:
+    for position, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+
+
+def _mark_helper_sheets(workbook: Workbook) -> None:
+    """Each sheet but the data sheet gets a workbook-level name ClausesHelperSheet<N> pointing at
+    its A1, so that the importer knows it for one of the template's own and passes over it."""
+    helpers = [sheet.title for sheet in workbook.worksheets if sheet.title != DATA_SHEET]
+    for number, title in enumerate(helpers, start=1):
+        name = f"{HELPER_SHEET_NAME}{number}"
+        workbook.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(title)}!$A$1")
 
 
 INSTRUCTIONS = (
@@ -150,9 +164,8 @@ INSTRUCTIONS = (
 
 def _instructions_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet("Consignes")
-    for text in INSTRUCTIONS:
-        sheet.append((text,))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.column_dimensions["A"].width = 110
-    for row in sheet.iter_rows(min_row=2):
-        row[0].alignment = Alignment(wrap_text=True)
+    _widths(sheet, (110,))
+    title, *lines = INSTRUCTIONS
+    sheet.append([cell(sheet, title, font=Font(bold=True, size=14))])
+    for text in lines:
+        sheet.append([cell(sheet, text, alignment=Alignment(wrap_text=True))])

@@ -16,14 +16,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from imports.write import cell, csv_text, row
+
 Cell = str | int | float | Decimal | date | None
 Format = Literal["xlsx", "csv"]
 MIMETYPES: dict[str, str] = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    # Werkzeug adds "; charset=utf-8" to a text type itself: naming it here too doubled it.
+    "csv": "text/csv",
 }
-# A text cell starting with one of these is a formula to a spreadsheet ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_LENGTH = 31  # Excel's limit
 
 
@@ -47,23 +48,14 @@ def write(table: Table, file_format: Format) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])
+    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(table.title))
     for column, header in enumerate(table.headers, start=1):
-        cell = sheet.cell(1, column, header)
-        cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = max(12, len(header) + 2)
-    for row_number, row in enumerate(table.rows, start=2):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row_number, column, value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would take "=..." for a formula
-            elif isinstance(value, datetime):
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(value, date):
-                cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "A2"
+    sheet.append([cell(sheet, header, font=Font(bold=True)) for header in table.headers])
+    for values in table.rows:
+        sheet.append(row(sheet, values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -72,8 +64,8 @@ def to_xlsx(table: Table) -> bytes:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_text(header) for header in table.headers])
-    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    writer.writerow([csv_text(header) for header in table.headers])
+    writer.writerows([_csv_cell(value) for value in values] for values in table.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -90,11 +82,7 @@ def _csv_cell(value: Cell) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int):
         return str(value)
-    return _csv_text(value)
-
-
-def _csv_text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return csv_text(value)
 
 
 def _sheet_title(title: str) -> str:
