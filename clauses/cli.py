@@ -15,6 +15,8 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from clauses import links
+from clauses.access import policy
 from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
 from clauses.models import Role
@@ -223,6 +225,7 @@ def import_timesheet(
             file.name,
             as_of=as_of.date() if as_of else date.today(),
             contract=contract,
+            contractor_id=policy.upload_scope(policy.COMMAND_LINE),
             commit=commit,
             progress=progress,
         )
@@ -282,7 +285,7 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 def status(as_of: datetime | None, as_json: bool) -> None:
     """Each contract's compliance: status, expected, realised and pending hours, open places."""
     day = as_of.date() if as_of else date.today()
-    rows = compliance.statuses(db.session(), day)
+    rows = compliance.statuses(db.session(), day, policy.contracts_of(policy.COMMAND_LINE))
     if as_json:
         payload = {"as_of": day.isoformat(), "contracts": [row.as_json() for row in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False))
@@ -336,7 +339,13 @@ def send_reminders(as_of: datetime | None, dry_run: bool, force: bool) -> None:
     """E-mail the contractors whose monthly report of insertion hours is missing."""
     day = as_of.date() if as_of else reminders.today()
     results = reminders.send_reminders(
-        db.session(), None, day, current_app.config, dry_run=dry_run, force=force
+        db.session(),
+        None,
+        day,
+        current_app.config,
+        links=links.reminder_links(),
+        dry_run=dry_run,
+        force=force,
     )
     db.session.rollback() if dry_run else db.session.commit()
     month = reminders.month_text(reporting_month(day))

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> object:
-    from clauses.access import load_user
+    from clauses.access.web import load_user
 
     return load_user(user_id)
 

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from clauses.access.policy import contracts_in
 from clauses.models import Contract, HourEntry, Participant
 from clauses.models.enums import EmploymentType
 from imports.match import People, Person
@@ -26,15 +27,13 @@ EntryKey = tuple[int, int, date, EmploymentType]
 
 def contracts_by_key(session: Session, contractor_id: int | None) -> dict[str, ContractTerms]:
     """Contracts by normalised reference; a contractor's upload knows only its own contracts."""
-    stmt = sa.select(
+    stmt = contracts_in(contractor_id).with_only_columns(
         Contract.reference_key,
         Contract.id,
         Contract.reference,
         Contract.start_date,
         Contract.end_date,
     )
-    if contractor_id is not None:
-        stmt = stmt.where(Contract.contractor_id == contractor_id)
     return {
         key: ContractTerms(id_, ref, start, end)
         for key, id_, ref, start, end in session.execute(stmt)

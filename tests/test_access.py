@@ -2,9 +2,15 @@
 real app; plus what must never show up in a page (names for buyers, eligibility for contractors).
 A route added without a line here fails test_every_route_is_in_the_table."""
 
-import pytest
+import inspect
 
-from clauses.models import ImportBatch
+import pytest
+from flask import url_for
+
+from clauses.access import policy
+from clauses.access.web import TEMPLATE_PERMISSIONS
+from clauses.models import ImportBatch, OrganisationKind, Role
+from clauses.views.navigation import NAV
 from tests.conftest import csrf_token, login
 
 ROLES = ("admin", "facilitator", "buyer", "contractor")
@@ -228,3 +234,192 @@ def test_contractors_never_see_eligibility_nor_others_people(app, world):
     for url, page in visible_pages(app, world, "contractor"):
         for word in ("RQTH", "RSA", "ligibilit", "QPV", world.stranger.last_name):
             assert word not in page, (url, word)
+
+
+# The policy, permission by permission: (function, arguments after the user, expected per role).
+# "own" / "other" are records in / out of the buyer's and the contractor's scopes.
+
+TEAM = {"admin": True, "facilitator": True, "buyer": False, "contractor": False}
+UPLOADING = {"admin": True, "facilitator": True, "buyer": False, "contractor": True}
+BUYING = {"admin": True, "facilitator": True, "buyer": True, "contractor": False}
+
+
+def own_batch(w):
+    return (w.contract.hour_entries[0].batch,)
+
+
+def other_batch(w):
+    return (w.other_contract.hour_entries[0].batch,)
+
+
+PERMISSIONS = [
+    (policy.can_upload, lambda w: (), UPLOADING),
+    (policy.can_see_participants, lambda w: (), UPLOADING),
+    (policy.sees_personal_data, lambda w: (), TEAM),
+    (policy.sees_eligibility_split, lambda w: (), BUYING),
+    (policy.lists_buyers, lambda w: (), {**dict.fromkeys(ROLES, True), "buyer": False}),
+    (policy.lists_contractors, lambda w: (), {**dict.fromkeys(ROLES, True), "contractor": False}),
+    (policy.may_pick_date, lambda w: (), TEAM),
+    (policy.can_edit_reference_data, lambda w: (), TEAM),
+    (policy.can_declare_no_hours, lambda w: (), UPLOADING),
+    (policy.can_roll_back, own_batch, TEAM),
+    (policy.can_roll_back, other_batch, TEAM),
+    (policy.can_follow_up, lambda w: (), TEAM),
+    (policy.can_export, lambda w: (), BUYING),
+    (policy.can_send_reminders, lambda w: (), TEAM),
+    (policy.can_administer, lambda w: (), {**dict.fromkeys(ROLES, False), "admin": True}),
+    (
+        policy.home,
+        lambda w: (),
+        {"admin": "clause_team", "facilitator": "clause_team", "buyer": "buyer"}
+        | {"contractor": "contractor"},
+    ),
+    (
+        policy.scope_key,
+        lambda w: (),
+        {"admin": "all", "facilitator": "all", "buyer": ("buyer", "org")}
+        | {"contractor": ("contractor", "org")},
+    ),
+    (
+        policy.upload_scope,
+        lambda w: (),
+        {"admin": None, "facilitator": None, "buyer": "org", "contractor": "org"},
+    ),
+]
+
+
+def _expected(value, user):
+    """ "org" stands for the user's own organisation id."""
+    if value == "org":
+        return user.organisation_id
+    if isinstance(value, tuple):
+        return tuple(_expected(part, user) for part in value)
+    return value
+
+
+@pytest.mark.parametrize(
+    ("check", "args", "expected"),
+    PERMISSIONS,
+    ids=[f"{check.__name__}-{i}" for i, (check, _, _) in enumerate(PERMISSIONS)],
+)
+def test_each_permission_by_role(world, check, args, expected):
+    for role in ROLES:
+        user = getattr(world, role)
+        assert (role, check(user, *args(world))) == (role, _expected(expected[role], user))
+
+
+# Scopes: what each role's select holds of the world's records.
+SCOPES = [
+    (
+        policy.contracts_of,
+        lambda w: {w.contract, w.other_contract},
+        {"admin": "all", "facilitator": "all", "buyer": "own", "contractor": "own"},
+        lambda w: {w.contract},
+    ),
+    (
+        policy.participants_of,
+        lambda w: {w.participant, w.stranger},
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: {w.participant},
+    ),
+    (
+        policy.batches_of,
+        lambda w: set(own_batch(w) + other_batch(w)),
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: set(own_batch(w)),
+    ),
+    (
+        lambda who: policy.contracts_in(policy.upload_scope(who)),
+        lambda w: {w.contract, w.other_contract},
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: {w.contract},
+    ),
+    (
+        lambda who: policy.participants_in(policy.upload_scope(who)),
+        lambda w: {w.participant, w.stranger},
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: {w.participant},
+    ),
+]
+SCOPED_FUNCTIONS = {policy.contracts_in, policy.participants_in}  # through the lambdas above
+
+
+@pytest.mark.parametrize(("scope", "records", "seen", "own"), SCOPES)
+def test_each_scope_by_role(db_session, world, scope, records, seen, own):
+    for role in ROLES:
+        found = set(db_session.scalars(scope(getattr(world, role)))) & records(world)
+        expected = {"all": records(world), "own": own(world), "none": set()}[seen[role]]
+        assert (role, found) == (role, expected)
+
+
+def test_the_accounts_the_policy_selects(db_session, world):
+    def emails(stmt):
+        return {u.email for u in db_session.scalars(stmt)} & {
+            getattr(world, role).email for role in (*ROLES, "other_buyer", "other_contractor")
+        }
+
+    assert emails(policy.follow_up_accounts()) == {world.admin.email, world.facilitator.email}
+    assert emails(policy.report_senders()) == {
+        world.contractor.email,
+        world.other_contractor.email,
+    }
+    contractor_org = world.contractor.organisation_id
+    assert emails(policy.accounts_barring(contractor_org, OrganisationKind.BUYER)) == {
+        world.contractor.email
+    }
+    assert emails(policy.accounts_barring(contractor_org, OrganisationKind.SIAE)) == set()
+    assert emails(
+        policy.accounts_barring(world.buyer.organisation_id, OrganisationKind.CONTRACTOR)
+    ) == {world.buyer.email}
+
+
+ACCOUNT_RULES = {policy.follow_up_accounts, policy.report_senders, policy.accounts_barring}
+
+
+@pytest.mark.parametrize(
+    ("role", "kinds"),
+    [
+        (Role.ADMIN, None),
+        (Role.FACILITATOR, None),
+        (Role.BUYER, {OrganisationKind.BUYER}),
+        (Role.CONTRACTOR, {OrganisationKind.CONTRACTOR, OrganisationKind.SIAE}),
+    ],
+)
+def test_organisation_kinds_by_role(role, kinds):
+    assert policy.organisation_kinds(role) == kinds
+
+
+def test_the_command_line_acts_as_the_clause_team():
+    cli = policy.COMMAND_LINE
+    assert policy.upload_scope(cli) is None
+    assert policy.scope_key(cli) == "all"
+    assert policy.home(cli) is policy.Home.CLAUSE_TEAM
+    assert policy.can_administer(cli)
+
+
+def test_every_public_function_of_the_policy_is_in_a_table():
+    tabled = {check for check, _, _ in PERMISSIONS} | {scope for scope, *_ in SCOPES}
+    tabled |= SCOPED_FUNCTIONS | ACCOUNT_RULES | {policy.organisation_kinds}
+    public = {
+        function
+        for name, function in inspect.getmembers(policy, inspect.isfunction)
+        if not name.startswith("_") and function.__module__ == policy.__name__
+    }
+    assert {f.__name__ for f in public - tabled} == set()
+
+
+def test_templates_ask_policy_permissions():
+    assert set(TEMPLATE_PERMISSIONS.values()) <= {check for check, _, _ in PERMISSIONS}
+
+
+def test_the_menu_shows_the_pages_each_role_may_open(app, world):
+    """The menu and the pages ask the same permissions."""
+    with app.test_request_context():
+        paths = {item.endpoint: url_for(item.endpoint) for item in NAV}
+    for role in ROLES:
+        client = app.test_client()
+        login(client, getattr(world, role))
+        menu = client.get("/").get_data(as_text=True).split("</nav>")[0]
+        for endpoint, path in paths.items():
+            opens = client.get(path).status_code == 200
+            assert (role, endpoint, f'href="{path}"' in menu) == (role, endpoint, opens)

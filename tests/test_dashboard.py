@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from clauses import access
+from clauses.access import policy
 from clauses.models import AuditLog, Contract, ImportBatch, Participant, Role, Sex, User
 from clauses.rules.compliance import Compliance, Status
 from clauses.services import compliance, contracts, dashboard, demo, exports
@@ -560,7 +560,7 @@ def test_demo_dashboards_match_the_compliance_service_and_each_scope(app, db_ses
         viewer = demo_user(db_session, role)
         client = app.test_client()
         login(client, viewer, demo.DEMO_PASSWORD)
-        own = set(db_session.scalars(access.contracts_of(viewer)).all())
+        own = set(db_session.scalars(policy.contracts_of(viewer)).all())
         assert 0 < len(own) < len(found)
         page = page_text(client.get("/"))
         assert set(listed_references(page)) == {c.reference for c in own}, role

@@ -1,6 +1,7 @@
 """Reminders: the missing reports of the reporting month, and the e-mails to their contractors,
 sent to a real local SMTP server (the `mailbox` fixture) from the page and the command line."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -221,11 +222,14 @@ def test_an_unreachable_server_is_shown_on_the_page(app, client, world, monkeypa
 def test_the_email_says_which_contract_and_month_and_how_to_answer(
     app, mailbox, db_session, monkeypatch
 ):
-    monkeypatch.setitem(app.config, "BASE_URL", "https://clauses.example.fr/")
     monkeypatch.setitem(app.config, "MAIL_SENDER", "Équipe clause 93 <clause@example.fr>")
     contract = missing_contract("OPH-12", "chef@btp.fr", name="Couverture Martin")
+    links = reminders.Links(
+        upload="https://clauses.example.fr/imports/new",
+        contract=lambda contract_id: f"https://clauses.example.fr/contracts/{contract_id}",
+    )
 
-    send(app, db_session)
+    send(app, db_session, links=links)
 
     [received] = mailbox.received
     message = received.message
@@ -248,6 +252,45 @@ def test_without_base_url_the_email_says_where_to_click(app, mailbox, db_session
     send(app, db_session)
 
     body = mailbox.received[0].message.get_content()
+    assert "http" not in body
+    assert "Relevés d'heures" in body
+
+
+def send_as(app, world, caller, mailbox):
+    """Send from the page (as a facilitator) or the command line; the one e-mail's body."""
+    if caller == "page":
+        client = app.test_client()
+        login(client, world.facilitator)
+        post_send(client, {"scope": "all"})
+    else:
+        result = app.test_cli_runner().invoke(args=["send-reminders", "--as-of", "2024-04-08"])
+        assert result.exit_code == 0, result.output
+    [received] = mailbox.received
+    return received.message.get_content()
+
+
+@pytest.mark.parametrize("caller", ["page", "command"])
+def test_the_page_and_the_command_link_to_the_routes_at_base_url(
+    app, mailbox, db_session, world, monkeypatch, caller
+):
+    """The caller builds the links from the app's routes, at BASE_URL (a sub-path kept)."""
+    monkeypatch.setitem(app.config, "BASE_URL", "https://example.fr/clauses/")
+    contract = missing_contract("LINK-1", "chef@btp.fr")
+
+    body = send_as(app, world, caller, mailbox)
+
+    assert "https://example.fr/clauses/imports/new" in body
+    assert re.search(rf"https://example\.fr/clauses/contracts/{contract.id}\b", body)
+
+
+@pytest.mark.parametrize("caller", ["page", "command"])
+def test_without_base_url_neither_page_nor_command_gives_a_link(
+    app, mailbox, db_session, world, caller
+):
+    missing_contract("LINK-2", "chef@btp.fr")
+
+    body = send_as(app, world, caller, mailbox)
+
     assert "http" not in body
     assert "Relevés d'heures" in body
 

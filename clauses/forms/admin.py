@@ -3,10 +3,6 @@
 Choices come from the view (translated labels) or the database; these classes check shape only.
 """
 
-from collections.abc import Iterable
-from enum import StrEnum
-from typing import Any, TypeVar
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,40 +14,17 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from clauses.forms.fields import member, optional_id, options
 from clauses.models import OrganisationKind, Role
 from clauses.services.accounts import AccountChanges, NewAccount, UserFilters
 from clauses.services.audit import EventFilters
 from clauses.services.organisations import OrganisationData, OrganisationFilters
 
-E = TypeVar("E", bound=StrEnum)
-
 # Typed passwords are limited, so hashing a huge one cannot be used to slow the server down.
 PASSWORD_MAX = 200
 WITHOUT_USER = "none"
-
-
-def options(pairs: Iterable[tuple[Any, Any]], empty: Any = None) -> list[SelectChoice]:
-    """Select options from (value, label) pairs, after an empty one ("all", "none") if given."""
-    first = [SelectChoice("", str(empty))] if empty is not None else []
-    return first + [SelectChoice(str(value), str(label)) for value, label in pairs]
-
-
-def optional_id(value: object) -> int | None:
-    """A select's "" (no choice) is None; anything else an id (a wrong one is not a choice)."""
-    if value is None or value in ("", "None"):
-        return None
-    return int(str(value))
-
-
-def member(enum: type[E], value: object) -> E | None:
-    """The enum member of a filter's value; an unknown value filters nothing."""
-    try:
-        return enum(str(value))
-    except ValueError:
-        return None
 
 
 def _email(value: str | None) -> str | None:

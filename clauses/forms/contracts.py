@@ -1,17 +1,11 @@
 """Contract forms: the list's search and filters (a GET form, no CSRF), and the contract form."""
 
-from typing import Any
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
-    Form,
-    HiddenField,
-    IntegerField,
-    SearchField,
     SelectField,
     StringField,
 )
@@ -25,65 +19,21 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from clauses.forms.fields import DayField, ListForm, NumberField, optional_id, options
 from clauses.services.contracts import ContractData, ContractFilters, FilterOptions, FormOptions
 
 
-def optional_int(value: Any) -> int | None:
-    """A select's value as an id; "" (the "all" or "choose" option) and garbage are None."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def options(empty_label: str, pairs: list[tuple[Any, str]]) -> list[SelectChoice]:
-    """An empty first option, then (value, label) pairs."""
-    return [SelectChoice("", empty_label)] + [SelectChoice(str(v), label) for v, label in pairs]
-
-
-class BlankIsNone:
-    """A blank input is no value: "required" says so, not "not a valid date" as well."""
-
-    data: Any
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and not valuelist[0].strip():
-            self.data = None
-            return
-        super().process_formdata(valuelist)  # type: ignore[misc]
-
-
-class DayField(BlankIsNone, DateField):
-    pass
-
-
-class NumberField(BlankIsNone, DecimalField):
-    pass
-
-
-class ListForm(Form):
-    """A list page's search box, sort and page, read from the query string (no CSRF for GET)."""
-
-    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
-    sort = HiddenField()
-    order = HiddenField()
-    page = IntegerField(default=1)
-
-    def listing_args(self) -> dict[str, Any]:
-        return {"sort": self.sort.data, "order": self.order.data, "page": self.page.data or 1}
-
-
 class ContractFilterForm(ListForm):
-    buyer = SelectField(_l("Buyer"), coerce=optional_int, validate_choice=False)
-    contractor = SelectField(_l("Contractor"), coerce=optional_int, validate_choice=False)
+    buyer = SelectField(_l("Buyer"), coerce=optional_id, validate_choice=False)
+    contractor = SelectField(_l("Contractor"), coerce=optional_id, validate_choice=False)
     trade = SelectField(_l("Trade"), default="", validate_choice=False)
     commune = SelectField(_l("Commune"), default="", validate_choice=False)
 
     def set_options(self, found: FilterOptions) -> None:
-        self.buyer.choices = options(_("All buyers"), list(found.buyers))
-        self.contractor.choices = options(_("All contractors"), list(found.contractors))
-        self.trade.choices = options(_("All trades"), [(t, t) for t in found.trades])
-        self.commune.choices = options(_("All communes"), [(c, c) for c in found.communes])
+        self.buyer.choices = options(found.buyers, _("All buyers"))
+        self.contractor.choices = options(found.contractors, _("All contractors"))
+        self.trade.choices = options([(t, t) for t in found.trades], _("All trades"))
+        self.commune.choices = options([(c, c) for c in found.communes], _("All communes"))
 
     def filters(self) -> ContractFilters:
         return ContractFilters(
@@ -98,10 +48,10 @@ class ContractFilterForm(ListForm):
 class ContractForm(FlaskForm):
     reference = StringField(_l("Reference"), validators=[DataRequired(), Length(max=80)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    operation_id = SelectField(_l("Operation"), coerce=optional_int)
+    operation_id = SelectField(_l("Operation"), coerce=optional_id)
     new_operation_name = StringField(_l("Name of the new operation"), validators=[Length(max=200)])
-    new_operation_buyer_id = SelectField(_l("Buyer of the new operation"), coerce=optional_int)
-    contractor_id = SelectField(_l("Contractor"), coerce=optional_int, validators=[DataRequired()])
+    new_operation_buyer_id = SelectField(_l("Buyer of the new operation"), coerce=optional_id)
+    contractor_id = SelectField(_l("Contractor"), coerce=optional_id, validators=[DataRequired()])
     trade = StringField(
         _l("Trade"),
         validators=[DataRequired(), Length(max=120)],
@@ -132,8 +82,8 @@ class ContractForm(FlaskForm):
         self.operation_id.choices = [SelectChoice("", _("— A new operation (below) —"))] + [
             SelectChoice(str(id_), name, optgroup=buyer) for id_, name, buyer in found.operations
         ]
-        self.new_operation_buyer_id.choices = options(_("Choose a buyer"), list(found.buyers))
-        self.contractor_id.choices = options(_("Choose a contractor"), list(found.contractors))
+        self.new_operation_buyer_id.choices = options(found.buyers, _("Choose a buyer"))
+        self.contractor_id.choices = options(found.contractors, _("Choose a contractor"))
 
     def validate_operation_id(self, field: SelectField) -> None:
         new_name = (self.new_operation_name.data or "").strip()

@@ -8,7 +8,7 @@ from wtforms import DateField, Form, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from clauses.forms.contracts import optional_int, options
+from clauses.forms.fields import optional_id, options
 from clauses.services import dashboard
 from clauses.services.contracts import FilterOptions
 
@@ -17,9 +17,9 @@ SHOWN = ("buyer", "operation", "contractor", "trade", "commune", "status", "as_o
 
 
 class DashboardFilterForm(Form):
-    buyer = SelectField(_l("Buyer"), coerce=optional_int, validate_choice=False)
-    operation = SelectField(_l("Operation"), coerce=optional_int, validate_choice=False)
-    contractor = SelectField(_l("Contractor"), coerce=optional_int, validate_choice=False)
+    buyer = SelectField(_l("Buyer"), coerce=optional_id, validate_choice=False)
+    operation = SelectField(_l("Operation"), coerce=optional_id, validate_choice=False)
+    contractor = SelectField(_l("Contractor"), coerce=optional_id, validate_choice=False)
     trade = SelectField(_l("Trade"), default="", validate_choice=False)
     commune = SelectField(_l("Commune"), default="", validate_choice=False)
     status = SelectField(_l("Contracts listed"), default="", validate_choice=False)
@@ -32,11 +32,11 @@ class DashboardFilterForm(Form):
         statuses: list[tuple[str, str]],
     ) -> None:
         """The values found in the viewer's contracts; statuses as (value, label), in order."""
-        self.buyer.choices = options(_("All buyers"), list(found.buyers))
-        self.operation.choices = options(_("All operations"), operations)
-        self.contractor.choices = options(_("All contractors"), list(found.contractors))
-        self.trade.choices = options(_("All trades"), [(t, t) for t in found.trades])
-        self.commune.choices = options(_("All communes"), [(c, c) for c in found.communes])
+        self.buyer.choices = options(found.buyers, _("All buyers"))
+        self.operation.choices = options(operations, _("All operations"))
+        self.contractor.choices = options(found.contractors, _("All contractors"))
+        self.trade.choices = options([(t, t) for t in found.trades], _("All trades"))
+        self.commune.choices = options([(c, c) for c in found.communes], _("All communes"))
         self.status.choices = [
             SelectChoice("", _("Needing action")),
             SelectChoice(dashboard.ALL, _("All contracts")),

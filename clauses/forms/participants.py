@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from clauses.forms.contracts import DayField, ListForm, optional_int, options
+from clauses.forms.fields import DayField, ListForm, optional_id, options
 from clauses.models import Criterion, Sex
 from clauses.services.participants import FilterOptions, ParticipantData, ParticipantFilters
 
@@ -24,7 +24,7 @@ def optional_sex(value: Any) -> Sex | None:
 
 
 def yes_no_choices(all_label: str) -> list[SelectChoice]:
-    return options(all_label, [("yes", _("yes")), ("no", _("no"))])
+    return options([("yes", _("yes")), ("no", _("no"))], all_label)
 
 
 class ParticipantFilterForm(ListForm):
@@ -33,8 +33,7 @@ class ParticipantFilterForm(ListForm):
         default="",
         validate_choice=False,
         choices=lambda: options(
-            _("Any eligibility"),
-            [("to_verify", _("to verify")), ("validated", _("validated"))],
+            [("to_verify", _("to verify")), ("validated", _("validated"))], _("Any eligibility")
         ),
     )
     commune = SelectField(_l("Commune"), default="", validate_choice=False)
@@ -44,11 +43,11 @@ class ParticipantFilterForm(ListForm):
     available = SelectField(
         _l("Available"), default="", validate_choice=False, choices=lambda: yes_no_choices(_("All"))
     )
-    facilitator = SelectField(_l("Follow-up"), coerce=optional_int, validate_choice=False)
+    facilitator = SelectField(_l("Follow-up"), coerce=optional_id, validate_choice=False)
 
     def set_options(self, found: FilterOptions) -> None:
-        self.commune.choices = options(_("All communes"), [(c, c) for c in found.communes])
-        self.facilitator.choices = options(_("Anyone"), list(found.facilitators))
+        self.commune.choices = options([(c, c) for c in found.communes], _("All communes"))
+        self.facilitator.choices = options(found.facilitators, _("Anyone"))
 
     def filters(self) -> ParticipantFilters:
         eligibility = self.eligibility.data
@@ -84,7 +83,7 @@ class ParticipantForm(FlaskForm):
     other_criteria = TextAreaField(_l("Other criteria"), validators=[Length(max=500)])
     wanted_trades = StringField(_l("Wanted trades"), validators=[Length(max=500)])
     is_available = BooleanField(_l("Available for a job on a site"))
-    facilitator_id = SelectField(_l("Follow-up facilitator"), coerce=optional_int)
+    facilitator_id = SelectField(_l("Follow-up facilitator"), coerce=optional_id)
 
     def set_options(
         self,
@@ -94,8 +93,8 @@ class ParticipantForm(FlaskForm):
     ) -> None:
         """Labels come from the views' translations, people from the database."""
         self.criteria.choices = [SelectChoice(value, text) for value, text in criteria]
-        self.sex.choices = options(_("Not given"), list(sexes))
-        self.facilitator_id.choices = options(_("Nobody yet"), facilitators)
+        self.sex.choices = options(sexes, _("Not given"))
+        self.facilitator_id.choices = options(facilitators, _("Nobody yet"))
 
     def validate_birth_date(self, field: DayField) -> None:
         if field.data is not None and not OLDEST_BIRTH_DATE <= field.data < date.today():

@@ -54,10 +54,5 @@ class User(Base):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    @property
-    def sees_personal_data(self) -> bool:
-        """Eligibility criteria (and RQTH, health data) are for the clause team only."""
-        return self.role in (Role.ADMIN, Role.FACILITATOR)
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

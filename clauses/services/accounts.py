@@ -9,6 +9,7 @@ from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy.orm import Session, selectinload
 
+from clauses.access import policy
 from clauses.errors import (
     AlreadyExists,
     InvalidValue,
@@ -22,13 +23,6 @@ from clauses.services import audit
 from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
 
 MIN_PASSWORD_LENGTH = 10
-
-# The organisation kinds each external role may belong to. Admins and facilitators may have an
-# organisation of any kind, or none: a clause team often works for a buyer (a Département).
-KINDS_FOR_ROLE: dict[Role, frozenset[OrganisationKind]] = {
-    Role.BUYER: frozenset({OrganisationKind.BUYER}),
-    Role.CONTRACTOR: frozenset({OrganisationKind.CONTRACTOR, OrganisationKind.SIAE}),
-}
 
 
 def _(message: str, **values: Any) -> str:
@@ -62,7 +56,7 @@ def check_password_strength(password: str) -> None:
 
 def check_organisation(role: Role, organisation: Organisation | None) -> None:
     """Buyers belong to a buying organisation, contractors to a contractor or an SIAE."""
-    kinds = KINDS_FOR_ROLE.get(role)
+    kinds = policy.organisation_kinds(role)
     if kinds is None:
         return
     if organisation is None:
@@ -71,7 +65,7 @@ def check_organisation(role: Role, organisation: Organisation | None) -> None:
         )
     if organisation.kind in kinds:
         return
-    if role is Role.BUYER:
+    if OrganisationKind.BUYER in kinds:
         message = _("A buyer account must belong to a buying organisation.")
     else:
         message = _("A contractor account must belong to a contractor or an SIAE.")
@@ -91,7 +85,7 @@ def save_user(
     """Create the account for this e-mail, or update it; audited either way (`create-user`)."""
     email = email.strip().lower()
     organisation = find_organisation(session, organisation_ref) if organisation_ref else None
-    if role in KINDS_FOR_ROLE and organisation is None:
+    if policy.organisation_kinds(role) is not None and organisation is None:
         raise InvalidValue(f"A {role.value} account needs an organisation (--organisation).")
     if password:
         check_password_strength(password)
@@ -231,7 +225,7 @@ def check_not_locking_out(actor: User, user: User, *, role: Role, is_active: boo
             _("You cannot deactivate your own account: ask another administrator."),
             field="is_active",
         )
-    if role is not Role.ADMIN:
+    if not policy.can_administer(policy.Actor(role)):
         raise SelfLockout(
             _("You cannot remove your own administrator role: ask another administrator."),
             field="role",

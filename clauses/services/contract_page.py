@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from clauses import access
+from clauses.access import policy
 from clauses.errors import InvalidValue
 from clauses.models import (
     BatchLine,
@@ -232,7 +232,7 @@ def batches(session: Session, viewer: User, contract: Contract) -> list[BatchSum
         .subquery()
     )
     # A batch sent by the clause team for a contractor is not the contractor's to open.
-    visible = access.batches_of(viewer).with_only_columns(ImportBatch.id).subquery()
+    visible = policy.batches_of(viewer).with_only_columns(ImportBatch.id).subquery()
     rows = session.execute(
         sa.select(
             ImportBatch.id,

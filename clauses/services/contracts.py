@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from clauses import access
+from clauses.access import policy
 from clauses.errors import AlreadyExists, InvalidValue, NotFound
 from clauses.models import (
     AuditLog,
@@ -22,7 +22,6 @@ from clauses.models import (
     Organisation,
     OrganisationKind,
     Participant,
-    Role,
     User,
 )
 from clauses.services import audit
@@ -82,7 +81,7 @@ def list_contracts(
 ) -> Listing:
     operation, buyer, holder = aliased(Operation), aliased(Organisation), aliased(Organisation)
     stmt = (
-        access.contracts_of(viewer)
+        policy.contracts_of(viewer)
         .join(operation, Contract.operation_id == operation.id)
         .join(buyer, operation.buyer_id == buyer.id)
         .join(holder, Contract.contractor_id == holder.id)
@@ -127,7 +126,7 @@ def list_contracts(
 
 
 def filter_options(session: Session, viewer: User) -> FilterOptions:
-    scoped = access.contracts_of(viewer).subquery()
+    scoped = policy.contracts_of(viewer).subquery()
     buyers = session.execute(
         sa.select(Organisation.id, Organisation.name)
         .where(
@@ -247,16 +246,16 @@ def contract_hours(
         for month in sorted(set(declared) | set(scheduled))
     ]
     people = _people_hours(session, viewer, contract, validated)
-    shows_eligibility = viewer.sees_personal_data or viewer.role is Role.BUYER
+    shows_eligibility = policy.sees_eligibility_split(viewer)
     return ContractHours(months, people, shows_eligibility)
 
 
 def _people_hours(
     session: Session, viewer: User, contract: Contract, validated: sa.ColumnElement[bool]
 ) -> list[PersonHours]:
-    # Names come through access.participants_of: a buyer's scope holds no one, so no name
+    # Names come through policy.participants_of: a buyer's scope holds no one, so no name
     # can reach a buyer's page even by mistake in a template.
-    people = access.participants_of(viewer).subquery()
+    people = policy.participants_of(viewer).subquery()
     rows = session.execute(
         sa.select(
             people.c.id,
@@ -282,7 +281,7 @@ def _people_hours(
             months=row.months,
             first_month=row.first_month,
             last_month=row.last_month,
-            is_validated=bool(row.is_validated) if viewer.sees_personal_data else None,
+            is_validated=bool(row.is_validated) if policy.sees_personal_data(viewer) else None,
         )
         for row in rows
     ]

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from clauses import access
+from clauses.access import policy
 from clauses.models import (
     Contract,
     HourEntry,
@@ -71,7 +71,7 @@ class Filters:
 def scoped(viewer: User, filters: Filters) -> sa.Select[Contract]:
     """The viewer's contracts narrowed by the filters (all but the selection, which needs the
     statuses)."""
-    stmt = access.contracts_of(viewer)
+    stmt = policy.contracts_of(viewer)
     if filters.buyer_id is not None:
         buyer_operations = sa.select(Operation.id).where(Operation.buyer_id == filters.buyer_id)
         stmt = stmt.where(Contract.operation_id.in_(buyer_operations))
@@ -338,7 +338,7 @@ _programmes_lock = threading.Lock()
 
 
 def cached_programme(session: Session, viewer: User, filters: Filters, as_of: date) -> Programme:
-    scope_key = (viewer.role, viewer.organisation_id, replace(filters, selection=""))
+    scope_key = (policy.scope_key(viewer), replace(filters, selection=""))
     key = (scope_key, as_of, data_version(session))
     with _programmes_lock:
         found = _programmes.get(key)
@@ -446,7 +446,7 @@ class BuyerDashboard:
 
 
 def buyer_dashboard(session: Session, viewer: User, as_of: date) -> BuyerDashboard:
-    scope = access.contracts_of(viewer)
+    scope = policy.contracts_of(viewer)
     found = listed(compliance.statuses(session, as_of, scope), ALL)
     people = _people_by_contract(session, scope, as_of)
     counts = {contract_id: len(ids) for contract_id, ids in people.items()}
@@ -495,11 +495,11 @@ class ContractorDashboard:
 
 
 def contractor_dashboard(session: Session, viewer: User, as_of: date) -> ContractorDashboard:
-    scope = access.contracts_of(viewer)
+    scope = policy.contracts_of(viewer)
     found = listed(compliance.statuses(session, as_of, scope), ALL)
     rows = _rows(session, scope, found, all_of_scope=True)
     batches = session.scalars(
-        access.batches_of(viewer)
+        policy.batches_of(viewer)
         .order_by(ImportBatch.uploaded_at.desc(), ImportBatch.id.desc())
         .limit(LATEST_BATCHES)
     )
@@ -543,7 +543,7 @@ def export_rows(
 
 def operation_options(session: Session, viewer: User) -> list[tuple[int, str]]:
     """The operations of the viewer's contracts, for the filter."""
-    contracts = access.contracts_of(viewer).subquery()
+    contracts = policy.contracts_of(viewer).subquery()
     rows = session.execute(
         sa.select(Operation.id, Operation.name)
         .where(Operation.id.in_(sa.select(contracts.c.operation_id)))

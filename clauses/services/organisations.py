@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret as stdnum_siret
 
+from clauses.access import policy
 from clauses.errors import AlreadyExists, InvalidValue, OrganisationMismatch
 from clauses.models import Organisation, OrganisationKind, User
 from clauses.services import audit
-from clauses.services.accounts import KINDS_FOR_ROLE, _, changes
+from clauses.services.accounts import _, changes
 from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
 
 
@@ -103,10 +104,8 @@ def _check_kind_fits_accounts(
     """A new kind must still suit the roles of the organisation's accounts."""
     if kind is organisation.kind:
         return
-    roles = session.scalars(
-        sa.select(User.role).where(User.organisation_id == organisation.id).distinct()
-    )
-    if any(kind not in KINDS_FOR_ROLE.get(role, frozenset(OrganisationKind)) for role in roles):
+    barring = policy.accounts_barring(organisation.id, kind).with_only_columns(User.id).limit(1)
+    if session.scalar(barring) is not None:
         raise OrganisationMismatch(
             _("Accounts of this organisation need its current kind: change their role first."),
             field="kind",

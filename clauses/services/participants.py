@@ -14,7 +14,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, raiseload, selectinload
 
-from clauses import access
+from clauses.access import policy
 from clauses.errors import AlreadyExists, InvalidValue, NotFound
 from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
 from clauses.rules.names import name_key, normalise_name
@@ -82,12 +82,12 @@ def list_participants(
     A contractor's filters on eligibility or commune are ignored, not applied: applied, they
     would tell by elimination what the page must not show.
     """
-    stmt = access.participants_of(viewer)
+    stmt = policy.participants_of(viewer)
     terms = name_terms(filters.q)
     if terms:
         stmt = stmt.where(matching_all(terms, Participant.name_key))
     columns: dict[str, Any] = {"name": Participant.name_key}
-    if viewer.sees_personal_data:
+    if policy.sees_personal_data(viewer):
         stmt = stmt.where(*_conditions(filters)).options(selectinload(Participant.facilitator))
         columns |= {
             "birth_date": Participant.birth_date,
@@ -144,8 +144,8 @@ def communes(session: Session) -> list[str]:
 def facilitators(session: Session) -> list[tuple[int, str]]:
     """The clause team's active accounts, who may follow a participant."""
     rows = session.execute(
-        sa.select(User.id, User.full_name, User.email)
-        .where(User.role.in_(access.CLAUSE_TEAM), User.is_active.is_(True))
+        policy.follow_up_accounts()
+        .with_only_columns(User.id, User.full_name, User.email)
         .order_by(User.full_name, User.email)
     ).all()
     return [(row.id, row.full_name or row.email) for row in rows]
@@ -168,7 +168,7 @@ class EntryRow:
 
 def hours_of(session: Session, viewer: User, participant: Participant) -> list[EntryRow]:
     """The person's hour entries on the contracts the viewer sees, latest month first."""
-    contracts = access.contracts_of(viewer).subquery()
+    contracts = policy.contracts_of(viewer).subquery()
     rows = session.execute(
         sa.select(
             HourEntry.contract_id,
@@ -284,7 +284,7 @@ def _check_facilitator(session: Session, user_id: int | None) -> None:
     if user_id is None:
         return
     user = session.get(User, user_id)
-    if user is None or user.role not in access.CLAUSE_TEAM:
+    if user is None or not policy.can_follow_up(user):
         raise NotFound("The follow-up facilitator is not a member of the clause team.")
 
 

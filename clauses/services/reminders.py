@@ -8,7 +8,7 @@ someone sent from the page, without a contractor getting the same e-mail twice.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import Message
@@ -21,15 +21,22 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from sqlalchemy.orm import Session, selectinload
 
-from clauses.models import Contract, Operation, Reminder, Role, User
+from clauses.access import policy
+from clauses.models import Contract, Operation, Reminder, User
 from clauses.models.base import utcnow
 from clauses.rules.compliance import reporting_month
 from clauses.services import audit, compliance, contracts, mail
 
 CHUNK = 500
-# Pages the e-mail links to when BASE_URL is set (the imports and contracts blueprints).
-UPLOAD_PATH = "/imports/new"
-CONTRACT_PATH = "/contracts/{id}"
+
+
+@dataclass(frozen=True)
+class Links:
+    """The pages an e-mail points to, given by the caller, who knows the routes and where users
+    reach the app (clauses/links.py)."""
+
+    upload: str
+    contract: Callable[[int], str]  # a contract's page, by its id
 
 
 class ContactSource(StrEnum):
@@ -131,8 +138,9 @@ def _contacts(
     emails: defaultdict[int, list[str]] = defaultdict(list)
     for chunk in _chunks(sorted(organisation_ids)):
         rows = session.execute(
-            sa.select(User.organisation_id, User.email)
-            .where(User.organisation_id.in_(chunk), User.role == Role.CONTRACTOR, User.is_active)
+            policy.report_senders()
+            .with_only_columns(User.organisation_id, User.email)
+            .where(User.organisation_id.in_(chunk))
             .order_by(User.email)
         )
         for organisation_id, email in rows:
@@ -163,12 +171,14 @@ def send_reminders(
     as_of: date,
     config: Mapping[str, Any],
     contract_ids: Iterable[int] | None = None,
+    links: Links | None = None,
     dry_run: bool = False,
     force: bool = False,
     now: datetime | None = None,
 ) -> list[ReminderResult]:
     """E-mail the contractors of the missing reports (all, or those of `contract_ids` that are
-    still missing). A dry run sends and writes nothing and returns what would be sent."""
+    still missing). Without links, the e-mail says where to click instead. A dry run sends and
+    writes nothing and returns what would be sent."""
     now = (now or utcnow()).astimezone(UTC)
     reports = missing_reports(session, as_of)
     if contract_ids is not None:
@@ -176,7 +186,7 @@ def send_reminders(
         reports = [r for r in reports if r.contract.id in wanted]
     settings = mail.MailSettings.from_config(config)
     skipped = set() if force else _sent_on_the_day(session, reports, now, config)
-    plans = [_plan(r, settings, config.get("BASE_URL"), now, skipped) for r in reports]
+    plans = [_plan(r, settings, links, now, skipped) for r in reports]
     if dry_run:
         return plans
     results = _deliver(settings, plans)
@@ -214,7 +224,7 @@ def _sent_on_the_day(
 def _plan(
     report: MissingReport,
     settings: mail.MailSettings,
-    base_url: str | None,
+    links: Links | None,
     now: datetime,
     skipped: set[int],
 ) -> ReminderResult:
@@ -227,7 +237,7 @@ def _plan(
         return replace(result, outcome=Outcome.NO_CONTACT)
     if contract.id in skipped:
         return replace(result, outcome=Outcome.ALREADY_SENT)
-    body = _body(report, month_text(report.month), base_url)
+    body = _body(report, month_text(report.month), links)
     return replace(result, message=mail.new_message(settings, report.contacts, subject, body, now))
 
 
@@ -319,15 +329,14 @@ def month_text(month: date) -> str:
     return format_date(month, "MMMM y", locale="fr_FR")
 
 
-def _body(report: MissingReport, month: str, base_url: str | None) -> str:
+def _body(report: MissingReport, month: str, links: Links | None) -> str:
     contract = report.contract
-    base = base_url.rstrip("/") if base_url else None
     upload = (
-        f"déposez-le sur Clauses : {base}{UPLOAD_PATH}"
-        if base
+        f"déposez-le sur Clauses : {links.upload}"
+        if links
         else "déposez-le sur Clauses (menu « Relevés d'heures », « Envoyer un relevé d'heures »)"
     )
-    page = f" : {base}{CONTRACT_PATH.format(id=contract.id)}" if base else ""
+    page = f" : {links.contract(contract.id)}" if links else ""
     return "\n".join(
         [
             "Bonjour,",

@@ -14,8 +14,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from clauses.access import policy
 from clauses.errors import FileAlreadyImported, InvalidValue
-from clauses.models import BatchState, Contract, HourEntry, ImportBatch, Participant, User
+from clauses.models import BatchState, Contract, ImportBatch, Participant, User
 from imports import commit as committing
 from imports.pipeline import Progress, analyse
 from imports.read import read
@@ -176,19 +177,17 @@ def rejected_rows(batch: ImportBatch) -> bytes:
 
 def template_for(session: Session, contractor_id: int | None, today: date) -> bytes:
     """The template of a contractor (or of every contract, for the clause team)."""
-    contracts = sa.select(Contract.reference).order_by(Contract.reference)
+    contracts = (
+        policy.contracts_in(contractor_id)
+        .with_only_columns(Contract.reference)
+        .order_by(Contract.reference)
+    )
     people = (
-        sa.select(Participant.last_name, Participant.first_name, Participant.birth_date)
+        policy.participants_in(contractor_id)
+        .with_only_columns(Participant.last_name, Participant.first_name, Participant.birth_date)
         .distinct()
         .order_by(Participant.last_name, Participant.first_name)
     )
-    if contractor_id is not None:
-        contracts = contracts.where(Contract.contractor_id == contractor_id)
-        people = (
-            people.join(HourEntry, HourEntry.participant_id == Participant.id)
-            .join(Contract, Contract.id == HourEntry.contract_id)
-            .where(Contract.contractor_id == contractor_id)
-        )
     return template_workbook(
         session.scalars(contracts).all(),
         [KnownPerson(*row) for row in session.execute(people)],

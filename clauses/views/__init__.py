@@ -6,7 +6,7 @@ from flask import Flask, flash, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from werkzeug.exceptions import HTTPException
 
-from clauses import access
+from clauses.access import web
 from clauses.errors import ClausesError
 from clauses.views import labels, navigation
 
@@ -60,7 +60,7 @@ def _number(value: Any, digits: int = 2) -> str:
 def _globals() -> dict[str, Any]:
     return {
         "locale": str(get_locale()),
-        "access": access,
+        "may": web.permissions(),
         "endpoint": request.endpoint,
         "nav_items": navigation.items_for,
         "label": labels.label,

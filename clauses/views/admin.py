@@ -16,7 +16,7 @@ from stdnum.fr import siret as stdnum_siret
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from clauses import access
+from clauses.access import policy, web
 from clauses.errors import InvalidValue
 from clauses.extensions import db
 from clauses.forms.admin import (
@@ -30,8 +30,8 @@ from clauses.forms.admin import (
     PasswordForm,
     ThresholdsForm,
     UserFilterForm,
-    options,
 )
+from clauses.forms.fields import options
 from clauses.models import AuditLog, Organisation, OrganisationKind, Role, User
 from clauses.services import accounts, audit, compliance, organisations
 from clauses.views import labels
@@ -70,7 +70,7 @@ OBJECT_LABELS: dict[str, LazyString] = {
 
 
 @bp.before_request
-@access.roles_required(Role.ADMIN)
+@web.requires(policy.can_administer)
 def admins_only() -> None:
     """Every page of the blueprint: the login page when signed out, 403 for other roles."""
 
@@ -118,7 +118,7 @@ def users() -> str:
 def new_user() -> str | Response:
     form = _account_form(NewUserForm())
     if form.validate_on_submit():
-        actor = access.user()
+        actor = web.user()
         done = _attempt(form, lambda: accounts.create_account(db.session(), actor, form.account()))
         if done is not None:
             user, generated = done.value
@@ -134,7 +134,7 @@ def edit_user(user_id: int) -> str | Response:
     user = db.get_or_404(User, user_id)
     form = _account_form(EditUserForm(obj=user))
     if form.validate_on_submit():
-        actor = access.user()
+        actor = web.user()
         done = _attempt(
             form, lambda: accounts.update_account(db.session(), actor, user, form.changes())
         )
@@ -159,7 +159,7 @@ def reset_password(user_id: int) -> str | Response:
     user = db.get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        actor = access.user()
+        actor = web.user()
         password = form.password.data or None
         done = _attempt(form, lambda: accounts.reset_password(db.session(), actor, user, password))
         if done is not None:
@@ -185,7 +185,7 @@ def organisations_list() -> str:
 def new_organisation() -> str | Response:
     form = _organisation_form(OrganisationForm())
     if form.validate_on_submit():
-        actor = access.user()
+        actor = web.user()
         done = _attempt(
             form,
             lambda: organisations.create_organisation(db.session(), actor, form.organisation()),
@@ -201,7 +201,7 @@ def edit_organisation(organisation_id: int) -> str | Response:
     organisation = db.get_or_404(Organisation, organisation_id)
     form = _organisation_form(OrganisationForm(obj=organisation))
     if form.validate_on_submit():
-        actor = access.user()
+        actor = web.user()
         done = _attempt(
             form,
             lambda: organisations.update_organisation(
@@ -236,7 +236,7 @@ def thresholds() -> str | Response:
         on_track=format_decimal(current.on_track), at_risk=format_decimal(current.at_risk)
     )
     if form.validate_on_submit():
-        actor = access.user()
+        actor = web.user()
         done = _attempt(
             form,
             lambda: compliance.set_thresholds(
@@ -282,7 +282,7 @@ def _show_error(form: FlaskForm | None, error: InvalidValue) -> None:
 def _set_active(user_id: int, *, active: bool) -> Response:
     user = db.get_or_404(User, user_id)
     try:
-        accounts.set_active(db.session(), access.user(), user, active)
+        accounts.set_active(db.session(), web.user(), user, active)
     except InvalidValue as error:
         _show_error(None, error)
     else:

@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from clauses import access
+from clauses.access import web
 from clauses.extensions import db
 from clauses.forms.auth import LanguageForm, LoginForm
-from clauses.models import Role
 from clauses.services import sessions
 
 bp = Blueprint("auth", __name__)
@@ -39,9 +38,9 @@ def login() -> str | Response:
 
 
 @bp.route("/logout", methods=["POST"])
-@access.roles_required(*Role)
+@web.signed_in
 def logout() -> Response:
-    sessions.logout(db.session(), access.user())
+    sessions.logout(db.session(), web.user())
     db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")

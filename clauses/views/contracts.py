@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from clauses import access
+from clauses.access import policy, web
 from clauses.errors import InvalidValue
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
-from clauses.models import Contract, Role, User
+from clauses.models import Contract, User
 from clauses.services import contract_page, contracts, reference_import
 from clauses.views import charts, reference_files
 
@@ -29,9 +29,9 @@ bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
 
 @bp.route("/")
-@access.roles_required(*Role)
+@web.signed_in
 def index() -> str:
-    viewer = access.user()
+    viewer = web.user()
     form = ContractFilterForm(request.args)
     form.set_options(contracts.filter_options(db.session(), viewer))
     listing = contracts.list_contracts(
@@ -45,12 +45,12 @@ def index() -> str:
 
 
 @bp.route("/<int:contract_id>")
-@access.roles_required(*Role)
+@web.signed_in
 def detail(contract_id: int) -> str:
-    viewer = access.user()
-    contract = access.contract_for(viewer, contract_id)
+    viewer = web.user()
+    contract = web.contract_or_404(contract_id)
     page = contract_page.load(db.session(), viewer, contract, _as_of(viewer))
-    team = access.can_edit_reference_data(viewer)
+    team = policy.can_edit_reference_data(viewer)
     events = contracts.history(db.session(), "contract", contract.id) if team else []
     return render_template(
         "contracts/detail.html",
@@ -63,10 +63,10 @@ def detail(contract_id: int) -> str:
 
 
 @bp.route("/<int:contract_id>/no-hours", methods=["POST"])
-@access.roles_required(*access.DECLARERS)
+@web.requires(policy.can_declare_no_hours)
 def no_hours(contract_id: int) -> Response:
-    viewer = access.user()
-    contract = access.contract_for(viewer, contract_id)
+    viewer = web.user()
+    contract = web.contract_or_404(contract_id)
     form = NoHoursForm()
     if not form.validate_on_submit():
         abort(400)
@@ -85,7 +85,7 @@ def no_hours(contract_id: int) -> Response:
 
 def _as_of(viewer: User) -> date:
     """Today; the clause team may look at another day with ?as_of=YYYY-MM-DD."""
-    asked = request.args.get("as_of", "") if access.can_edit_reference_data(viewer) else ""
+    asked = request.args.get("as_of", "") if policy.may_pick_date(viewer) else ""
     try:
         return date.fromisoformat(asked) if asked else contracts.today()
     except ValueError:
@@ -124,13 +124,13 @@ def _chart(contract: Contract, page: contract_page.ContractPage) -> Markup:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def new() -> str | Response:
     return _contract_form(None)
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def import_file() -> str:
     return reference_files.import_page(
         reference_import.import_contracts,
@@ -146,9 +146,9 @@ def import_file() -> str:
 
 
 @bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def edit(contract_id: int) -> str | Response:
-    return _contract_form(access.contract_for(access.user(), contract_id))
+    return _contract_form(web.contract_or_404(contract_id))
 
 
 def _contract_form(contract: Contract | None) -> str | Response:
@@ -158,7 +158,7 @@ def _contract_form(contract: Contract | None) -> str | Response:
     if form.validate_on_submit():
         try:
             saved = contracts.save_contract(
-                db.session(), access.user(), form.contract_data(), contract
+                db.session(), web.user(), form.contract_data(), contract
             )
         except contracts.DuplicateReference as error:
             form.reference.errors.append(

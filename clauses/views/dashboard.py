@@ -10,33 +10,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from clauses import access
+from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.dashboard import SHOWN, DashboardFilterForm
-from clauses.models import Role, User
+from clauses.models import User
 from clauses.services import contracts, dashboard, exports
 from clauses.services.dashboard import ContractRow
 from clauses.views.labels import label
 
 bp = Blueprint("dashboard", __name__)
 
-TEMPLATES = {
-    Role.ADMIN: "dashboard/clause_team.html",
-    Role.FACILITATOR: "dashboard/clause_team.html",
-    Role.BUYER: "dashboard/buyer.html",
-    Role.CONTRACTOR: "dashboard/contractor.html",
-}
-EXPORTERS = (*access.CLAUSE_TEAM, Role.BUYER)
-
 
 @bp.route("/")
-@access.roles_required(*Role)
+@web.signed_in
 def home() -> str:
-    viewer, today, session = access.user(), contracts.today(), db.session()
-    template = TEMPLATES[viewer.role]
-    if viewer.role is Role.BUYER:
+    viewer, today, session = web.user(), contracts.today(), db.session()
+    home = policy.home(viewer)
+    template = f"dashboard/{home.value}.html"
+    if home is policy.Home.BUYER:
         return render_template(template, board=dashboard.buyer_dashboard(session, viewer, today))
-    if viewer.role is Role.CONTRACTOR:
+    if home is policy.Home.CONTRACTOR:
         board = dashboard.contractor_dashboard(session, viewer, today)
         return render_template(template, board=board)
     form = _filter_form(viewer)
@@ -45,18 +38,18 @@ def home() -> str:
 
 
 @bp.route("/export")
-@access.roles_required(*EXPORTERS)
+@web.requires(policy.can_export)
 def export() -> Response:
     """The list of the home page with its filters (all their contracts for buyers), as .xlsx
     or .csv (?format=)."""
-    viewer, today = access.user(), contracts.today()
+    viewer, today = web.user(), contracts.today()
     file_format = exports.parse_format(request.args.get("format", "xlsx"))
     if file_format is None:
         abort(404)
     form = DashboardFilterForm(request.args)  # only read: no options to offer
-    team = viewer.role in access.CLAUSE_TEAM
+    team = policy.home(viewer) is policy.Home.CLAUSE_TEAM
     filters = form.filters(default=dashboard.NEEDS_ACTION if team else dashboard.ALL)
-    as_of = form.as_of_or(today) if team else today
+    as_of = form.as_of_or(today) if policy.may_pick_date(viewer) else today
     rows = dashboard.export_rows(db.session(), viewer, filters, as_of, file_format)
     db.session.commit()
     content = exports.write(_table(rows, as_of), file_format)

@@ -18,16 +18,15 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from clauses import access
+from clauses.access import policy, web
 from clauses.errors import ClausesError
 from clauses.extensions import db
 from clauses.forms.imports import ConfirmForm, UploadForm
-from clauses.models import Contract, ImportBatch, Role
+from clauses.models import Contract, ImportBatch
 from clauses.services import listing, timesheets
 from imports.results import ImportReport
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-UPLOADERS = (Role.ADMIN, Role.FACILITATOR, Role.CONTRACTOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,9 +35,9 @@ def _pending_folder() -> Path:
 
 
 @bp.route("/")
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def index() -> str:
-    stmt = access.batches_of(access.user()).order_by(
+    stmt = policy.batches_of(web.user()).order_by(
         ImportBatch.uploaded_at.desc(), ImportBatch.id.desc()
     )
     page = listing.paginate(
@@ -48,16 +47,16 @@ def index() -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def new() -> str | Response:
-    viewer = access.user()
+    viewer = web.user()
     form = UploadForm(as_of=date.today())
     form.contract.choices = [("", _("— the file has a contract column —"))] + [
         (c.reference, f"{c.reference} — {c.title}")
-        for c in db.session.scalars(access.contracts_of(viewer).order_by(Contract.reference))
+        for c in db.session.scalars(policy.contracts_of(viewer).order_by(Contract.reference))
     ]
-    if viewer.role is Role.CONTRACTOR:
-        form.as_of.data = date.today()  # a contractor reports as of today, not another day
+    if not policy.may_pick_date(viewer):
+        form.as_of.data = date.today()
     if not form.validate_on_submit():
         return render_template("imports/new.html", form=form)
     upload = timesheets.PendingUpload(
@@ -66,14 +65,14 @@ def new() -> str | Response:
         filename=form.file.data.filename or "releve",
         as_of=form.as_of.data,
         contract=form.contract.data or None,
-        contractor_id=access.upload_scope(viewer),
+        contractor_id=policy.upload_scope(viewer),
     )
     timesheets.save_pending(_pending_folder(), upload, form.file.data.read())
     return redirect(url_for("imports.preview", token=upload.token))
 
 
 def _pending_or_404(token: str) -> tuple[timesheets.PendingUpload, bytes]:
-    pending = timesheets.load_pending(_pending_folder(), token, access.user().id)
+    pending = timesheets.load_pending(_pending_folder(), token, web.user().id)
     if pending is None:
         abort(404)
     return pending
@@ -86,14 +85,14 @@ def _run(upload: timesheets.PendingUpload, content: bytes, commit: bool) -> Impo
         upload.filename,
         as_of=upload.as_of,
         contract=upload.contract,
-        uploader=access.user(),
+        uploader=web.user(),
         contractor_id=upload.contractor_id,
         commit=commit,
     )
 
 
 @bp.route("/preview/<token>")
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def preview(token: str) -> str | Response:
     upload, content = _pending_or_404(token)
     try:
@@ -109,7 +108,7 @@ def preview(token: str) -> str | Response:
 
 
 @bp.route("/preview/<token>/confirm", methods=["POST"])
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def confirm(token: str) -> Response:
     upload, content = _pending_or_404(token)
     if not ConfirmForm().validate_on_submit():
@@ -127,7 +126,7 @@ def confirm(token: str) -> Response:
 
 
 @bp.route("/preview/<token>/cancel", methods=["POST"])
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def cancel(token: str) -> Response:
     _pending_or_404(token)
     timesheets.discard_pending(_pending_folder(), token)
@@ -136,44 +135,44 @@ def cancel(token: str) -> Response:
 
 
 @bp.route("/<int:batch_id>")
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def detail(batch_id: int) -> str:
-    batch = access.batch_for(access.user(), batch_id)
+    batch = web.batch_or_404(batch_id)
     return render_template("imports/detail.html", batch=batch, form=ConfirmForm())
 
 
 @bp.route("/<int:batch_id>/file")
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def download(batch_id: int) -> Response:
-    batch = access.batch_for(access.user(), batch_id)
+    batch = web.batch_or_404(batch_id)
     return _attachment(batch.content, batch.filename)
 
 
 @bp.route("/<int:batch_id>/rejected.xlsx")
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def rejected(batch_id: int) -> Response:
-    batch = access.batch_for(access.user(), batch_id)
+    batch = web.batch_or_404(batch_id)
     return _attachment(timesheets.rejected_rows(batch), f"rejets-import-{batch.id}.xlsx", XLSX)
 
 
 @bp.route("/<int:batch_id>/rollback", methods=["POST"])
-@access.roles_required(Role.ADMIN, Role.FACILITATOR)
+@web.requires(policy.can_upload)
 def rollback(batch_id: int) -> Response:
-    batch = access.batch_for(access.user(), batch_id)
+    batch = web.batch_or_404(batch_id)
+    if not policy.can_roll_back(web.user(), batch):
+        abort(403)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    timesheets.roll_back_batch(db.session(), batch, access.user())
+    timesheets.roll_back_batch(db.session(), batch, web.user())
     db.session.commit()
     flash(_("The import is rolled back: its hours no longer count."), "success")
     return redirect(url_for("imports.detail", batch_id=batch.id))
 
 
 @bp.route("/template.xlsx")
-@access.roles_required(*UPLOADERS)
+@web.requires(policy.can_upload)
 def template() -> Response:
-    content = timesheets.template_for(
-        db.session(), access.upload_scope(access.user()), date.today()
-    )
+    content = timesheets.template_for(db.session(), policy.upload_scope(web.user()), date.today())
     return _attachment(content, "modele-releve-heures.xlsx", XLSX)
 
 

@@ -1,30 +1,28 @@
-"""The navigation bar: what each role finds in the menu."""
+"""The navigation bar: each entry shows to those its pages let in."""
 
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
-from clauses.models import Role
+from clauses.access import policy
+from clauses.access.web import Permission
 
 
 class NavItem(NamedTuple):
     endpoint: str
     label: str
-    roles: tuple[Role, ...]
+    permission: Permission | None  # None: every signed-in user
 
-
-ALL = tuple(Role)
-TEAM = (Role.ADMIN, Role.FACILITATOR)
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("dashboard.home", _l("Home"), ALL),
-    NavItem("contracts.index", _l("Contracts"), ALL),
-    NavItem("participants.index", _l("Participants"), (*TEAM, Role.CONTRACTOR)),
-    NavItem("imports.index", _l("Hour sheets"), (*TEAM, Role.CONTRACTOR)),
-    NavItem("reminders.index", _l("Reminders"), TEAM),
-    NavItem("admin.users", _l("Administration"), (Role.ADMIN,)),
+    NavItem("dashboard.home", _l("Home"), None),
+    NavItem("contracts.index", _l("Contracts"), None),
+    NavItem("participants.index", _l("Participants"), policy.can_see_participants),
+    NavItem("imports.index", _l("Hour sheets"), policy.can_upload),
+    NavItem("reminders.index", _l("Reminders"), policy.can_send_reminders),
+    NavItem("admin.users", _l("Administration"), policy.can_administer),
 )
 
 
-def items_for(role: Role) -> list[NavItem]:
-    return [item for item in NAV if role in item.roles]
+def items_for(who: policy.Who) -> list[NavItem]:
+    return [item for item in NAV if item.permission is None or item.permission(who)]

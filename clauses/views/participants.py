@@ -8,24 +8,22 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from clauses import access
+from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
-from clauses.models import Criterion, Participant, Role, Sex
+from clauses.models import Criterion, Participant, Sex
 from clauses.services import contracts, participants, reference_import
 from clauses.views import labels, reference_files
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
-SEES_NAMES = (Role.ADMIN, Role.FACILITATOR, Role.CONTRACTOR)
-
 
 @bp.route("/")
-@access.roles_required(*SEES_NAMES)
+@web.requires(policy.can_see_participants)
 def index() -> str:
-    viewer = access.user()
+    viewer = web.user()
     form = ParticipantFilterForm(request.args)
-    if viewer.sees_personal_data:
+    if policy.sees_personal_data(viewer):
         form.set_options(participants.filter_options(db.session()))
     listing = participants.list_participants(
         db.session(),
@@ -38,12 +36,12 @@ def index() -> str:
 
 
 @bp.route("/<int:participant_id>")
-@access.roles_required(*SEES_NAMES)
+@web.requires(policy.can_see_participants)
 def detail(participant_id: int) -> str:
-    viewer = access.user()
-    person = access.participant_for(viewer, participant_id)
+    viewer = web.user()
+    person = web.participant_or_404(participant_id)
     entries = participants.hours_of(db.session(), viewer, person)
-    if not viewer.sees_personal_data:
+    if not policy.sees_personal_data(viewer):
         return render_template("participants/names_only.html", person=person, entries=entries)
     events = contracts.history(db.session(), "participant", person.id)
     return render_template(
@@ -56,13 +54,13 @@ def detail(participant_id: int) -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def new() -> str | Response:
     return _participant_form(None)
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def import_file() -> str:
     return reference_files.import_page(
         reference_import.import_participants,
@@ -77,16 +75,15 @@ def import_file() -> str:
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def edit(participant_id: int) -> str | Response:
-    return _participant_form(access.participant_for(access.user(), participant_id))
+    return _participant_form(web.participant_or_404(participant_id))
 
 
 @bp.route("/<int:participant_id>/eligibility", methods=["POST"])
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_edit_reference_data)
 def eligibility(participant_id: int) -> Response:
-    viewer = access.user()
-    person = access.participant_for(viewer, participant_id)
+    person = web.participant_or_404(participant_id)
     form = EligibilityForm()
     if form.validate_on_submit():
         _set_eligibility(person, validated=form.action.data == "validate")
@@ -96,7 +93,7 @@ def eligibility(participant_id: int) -> Response:
 def _set_eligibility(person: Participant, *, validated: bool) -> None:
     try:
         changed = participants.set_eligibility(
-            db.session(), access.user(), person, validated=validated
+            db.session(), web.user(), person, validated=validated
         )
     except participants.EligibilityWithoutCriterion:
         flash(_("Record at least one eligibility criterion before validating."), "danger")
@@ -118,7 +115,7 @@ def _participant_form(person: Participant | None) -> str | Response:
     if form.validate_on_submit():
         try:
             saved = participants.save_participant(
-                db.session(), access.user(), form.participant_data(), person
+                db.session(), web.user(), form.participant_data(), person
             )
         except participants.DuplicateParticipant as error:
             duplicate_id = error.existing_id

@@ -10,7 +10,7 @@ from flask import flash, render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from clauses import access
+from clauses.access import web
 from clauses.errors import ClausesError
 from clauses.extensions import db
 from clauses.forms.imports import ReferenceFileForm
@@ -26,7 +26,7 @@ def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = importer(db.session(), access.user(), upload.read(), upload.filename or "")
+            report = importer(db.session(), web.user(), upload.read(), upload.filename or "")
         except ClausesError as error:
             db.session.rollback()
             flash(error.message, "danger")

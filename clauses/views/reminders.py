@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from clauses import access
+from clauses import links
+from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.reminders import SEND_ALL, SendRemindersForm
 from clauses.rules.compliance import reporting_month
@@ -18,7 +19,7 @@ bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
 
 @bp.before_request
-@access.roles_required(*access.CLAUSE_TEAM)
+@web.requires(policy.can_send_reminders)
 def clause_team_only() -> None:
     """Every page of the blueprint: the login page when signed out, 403 for other roles."""
 
@@ -45,10 +46,11 @@ def send() -> Response:
         return redirect(url_for(".index"))
     results = reminders.send_reminders(
         db.session(),
-        access.user(),
+        web.user(),
         reminders.today(),
         current_app.config,
         contract_ids=selection,
+        links=links.reminder_links(),
         force=form.force.data,
     )
     db.session.commit()

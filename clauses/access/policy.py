@@ -1,0 +1,235 @@
+"""Who may see and do what (DESIGN.md, "Users and what each may see"), with no Flask.
+
+admin and facilitator (the clause team) see everything; the admin also runs the administration.
+A buyer sees the contracts of its organisation's operations and their aggregates, and no
+participant at all. A contractor sees its own contracts, and the people with hours on them by
+name only. Scopes are selects: what is out of scope is simply not there, so a page answers 404
+and nothing reveals that it exists. Each permission has one name, asked wherever its decision
+is made: by the views and templates (through web.py), the services, the imports and the CLI.
+"""
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from clauses.models import (
+    Contract,
+    HourEntry,
+    ImportBatch,
+    Operation,
+    OrganisationKind,
+    Participant,
+    Role,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone judged without a saved account: the command line, or an account as a form would
+    leave it."""
+
+    role: Role
+    organisation_id: int | None = None
+
+
+Who = User | Actor
+
+# Whoever runs `clauses` runs the server: the command line acts as the clause team's
+# administrator (DESIGN.md: "The command line imports as the clause team").
+COMMAND_LINE = Actor(Role.ADMIN)
+
+_TEAM = frozenset({Role.ADMIN, Role.FACILITATOR})
+_ADMINISTRATORS = frozenset({Role.ADMIN})
+_UPLOADERS = _TEAM | {Role.CONTRACTOR}  # send hour sheets; see the people named on them
+_EXPORTERS = _TEAM | {Role.BUYER}  # see the hours split by eligibility, counts but no names
+# The organisation kinds an external account may belong to. The clause team may have an
+# organisation of any kind, or none: it often works for a buyer (a Département).
+_ORGANISATION_KINDS = {
+    Role.BUYER: frozenset({OrganisationKind.BUYER}),
+    Role.CONTRACTOR: frozenset({OrganisationKind.CONTRACTOR, OrganisationKind.SIAE}),
+}
+
+
+def _in_team(who: Who) -> bool:
+    return who.role in _TEAM
+
+
+# Scopes --------------------------------------------------------------------------------------
+
+
+def contracts_of(who: Who) -> sa.Select[Contract]:
+    if _in_team(who):
+        return sa.select(Contract)
+    if who.role is Role.BUYER:
+        return (
+            sa.select(Contract)
+            .join(Contract.operation)
+            .where(Operation.buyer_id == who.organisation_id)
+        )
+    return contracts_in(who.organisation_id)
+
+
+def participants_of(who: Who) -> sa.Select[Participant]:
+    """Buyers see no one; contractors only the people with hours on their own contracts."""
+    if _in_team(who):
+        return sa.select(Participant)
+    if who.role is Role.CONTRACTOR:
+        return participants_in(who.organisation_id)
+    return sa.select(Participant).where(sa.false())
+
+
+def batches_of(who: Who) -> sa.Select[ImportBatch]:
+    """Import batches: the clause team sees all, a contractor those sent for it, a buyer none."""
+    stmt = sa.select(ImportBatch)
+    if _in_team(who):
+        return stmt
+    if who.role is Role.CONTRACTOR:
+        return stmt.where(ImportBatch.contractor_id == who.organisation_id)
+    return stmt.where(sa.false())
+
+
+def upload_scope(who: Who) -> int | None:
+    """The contractor an upload speaks for, whose contracts alone it may name (None: the clause
+    team's upload, for any contractor). A plain id, so a pending upload keeps it."""
+    return None if _in_team(who) else who.organisation_id
+
+
+def contracts_in(scope: int | None) -> sa.Select[Contract]:
+    """The contracts an upload of this scope may name (see upload_scope)."""
+    stmt = sa.select(Contract)
+    return stmt if scope is None else stmt.where(Contract.contractor_id == scope)
+
+
+def participants_in(scope: int | None) -> sa.Select[Participant]:
+    """The people an upload of this scope knows: with hours on one of its contracts."""
+    stmt = sa.select(Participant)
+    if scope is None:
+        return stmt
+    own_rows = (
+        sa.select(HourEntry.participant_id)
+        .join(HourEntry.contract)
+        .where(Contract.contractor_id == scope)
+    )
+    return stmt.where(Participant.id.in_(own_rows))
+
+
+def scope_key(who: Who) -> Hashable:
+    """Equal for two people who see the same contracts: a key for figures computed per scope."""
+    if _in_team(who):
+        return "all"
+    return (who.role.value, who.organisation_id)
+
+
+def follow_up_accounts() -> sa.Select[User]:
+    """The active accounts that may follow a participant up (see can_follow_up)."""
+    return sa.select(User).where(User.role.in_(_TEAM), User.is_active.is_(True))
+
+
+def report_senders() -> sa.Select[User]:
+    """The active accounts that send their organisation's hour sheets, and so get its
+    reminders."""
+    return sa.select(User).where(User.role == Role.CONTRACTOR, User.is_active.is_(True))
+
+
+def accounts_barring(organisation_id: int, kind: OrganisationKind) -> sa.Select[User]:
+    """The organisation's accounts that could not belong to it were it of this kind."""
+    barred = [role for role, kinds in _ORGANISATION_KINDS.items() if kind not in kinds]
+    return sa.select(User).where(User.organisation_id == organisation_id, User.role.in_(barred))
+
+
+# Permissions ---------------------------------------------------------------------------------
+
+
+class Home(StrEnum):
+    """The home page each one gets (its template is dashboard/<value>.html)."""
+
+    CLAUSE_TEAM = "clause_team"
+    BUYER = "buyer"
+    CONTRACTOR = "contractor"
+
+
+def home(who: Who) -> Home:
+    if _in_team(who):
+        return Home.CLAUSE_TEAM
+    return Home.BUYER if who.role is Role.BUYER else Home.CONTRACTOR
+
+
+def can_upload(who: Who) -> bool:
+    """Send hour sheets and see the batches sent (the "Hour sheets" pages)."""
+    return who.role in _UPLOADERS
+
+
+def can_see_participants(who: Who) -> bool:
+    """The participants pages: the clause team's register, a contractor's people by name."""
+    return who.role in _UPLOADERS
+
+
+def sees_personal_data(who: Who) -> bool:
+    """Eligibility criteria (and RQTH, health data) are for the clause team only."""
+    return _in_team(who)
+
+
+def sees_eligibility_split(who: Who) -> bool:
+    """Hours split into validated and pending. Next to names, the split would tell a contractor
+    whose eligibility is validated: it is for the clause team, and buyers who see no names."""
+    return who.role in _EXPORTERS
+
+
+def lists_buyers(who: Who) -> bool:
+    """Whether contract lists show the buyer: a buyer's list holds its own only."""
+    return who.role is not Role.BUYER
+
+
+def lists_contractors(who: Who) -> bool:
+    """Whether contract lists show the contractor: a contractor's list holds its own only."""
+    return who.role is not Role.CONTRACTOR
+
+
+def may_pick_date(who: Who) -> bool:
+    """Look at another day than today, or report as of another day: the clause team. A
+    contractor reports as of today."""
+    return _in_team(who)
+
+
+def can_edit_reference_data(who: Who) -> bool:
+    """Contracts and participants are kept by the clause team, who also read their history."""
+    return _in_team(who)
+
+
+def can_declare_no_hours(who: Who) -> bool:
+    """ "Nothing to report" for a month is the contractor's word, or the clause team's on its
+    behalf (on a contract of their scope)."""
+    return who.role in _UPLOADERS
+
+
+def can_roll_back(who: Who, batch: ImportBatch) -> bool:
+    """The clause team rolls back any batch; a contractor never, not even one it sent: its
+    correction is a new file. Whether the batch is still committed is the service's check."""
+    return _in_team(who)
+
+
+def can_follow_up(who: Who) -> bool:
+    """Be a participant's follow-up facilitator: a member of the clause team."""
+    return _in_team(who)
+
+
+def can_export(who: Who) -> bool:
+    """Download the contracts list: the clause team, and buyers (their own contracts)."""
+    return who.role in _EXPORTERS
+
+
+def can_send_reminders(who: Who) -> bool:
+    return _in_team(who)
+
+
+def can_administer(who: Who) -> bool:
+    """User accounts, organisations, the audit log and the thresholds."""
+    return who.role in _ADMINISTRATORS
+
+
+def organisation_kinds(role: Role) -> frozenset[OrganisationKind] | None:
+    """The kinds of organisation an account of this role must belong to; None: any, or none."""
+    return _ORGANISATION_KINDS.get(role)
