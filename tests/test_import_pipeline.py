@@ -2,6 +2,7 @@
 the upsert, the dry run, the rollback, and hostile files."""
 
 import io
+import json
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -397,3 +398,15 @@ def test_rolled_back_file_can_be_sent_again(db_session, contract, karim):
     report = run(db_session, content, commit=True)
     roll_back(db_session, db_session.get(ImportBatch, report.batch_id), actor=None)
     assert run(db_session, content, commit=True).committed
+
+
+def test_a_commit_without_accepted_rows_writes_nothing(app, db_session, contract, tmp_path):
+    path = tmp_path / "rejets.xlsx"
+    path.write_bytes(xlsx([HEADER, row(hours="beaucoup"), row(ref="INCONNU-1")]))
+    result = app.test_cli_runner().invoke(
+        args=["import-timesheet", str(path), "--as-of", "2024-04-08", "--commit", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["committed"] is False
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(ImportBatch)) == 0
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == 0

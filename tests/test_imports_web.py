@@ -1,6 +1,7 @@
 """Uploading an hour sheet through the web: preview, confirm or cancel, the batch page, its
 files, the rollback, and the template; each role in its scope."""
 
+import html
 import io
 from datetime import date
 
@@ -197,3 +198,15 @@ def test_filled_in_template_imports_without_errors(client, world, db_session):
     confirm(client, preview_url)
     [batch] = batches(db_session)
     assert (batch.rows_accepted, batch.rows_rejected) == (len(types), 0)
+
+
+def test_confirming_a_preview_without_accepted_rows_records_nothing(client, world, db_session):
+    login(client, world.contractor)
+    content = sheet_for(world, (date(2024, 1, 1), "beaucoup"), (date(2024, 2, 1), -3))
+    preview_url = upload(client, content).headers["Location"]
+    response = confirm(client, preview_url)
+    assert response.status_code == 302
+    assert batches(db_session) == []
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Aucune ligne n'est acceptée : rien n'est enregistré." in page
+    assert client.get(preview_url).status_code == 404  # the pending file is gone

@@ -39,7 +39,8 @@ def import_timesheet(
     commit: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Every row's fate; with commit, the batch written too. A dry run writes nothing.
+    """Every row's fate; with commit, the batch written too. A dry run writes nothing, nor does
+    a commit of a file without an accepted row (DESIGN.md: `"committed": false`, no batch).
 
     contractor_id limits the contracts to that contractor's (a contractor's own upload): a
     reference of another contractor is then unknown, so nothing reveals that it exists.
@@ -60,7 +61,7 @@ def import_timesheet(
     report = analyse(
         workbook, ctx, known_people(session), lambda ids: existing_keys(session, ids), progress
     )
-    if commit:
+    if commit and report.accepted:
         committing.commit(
             session,
             report,

@@ -121,6 +121,9 @@ def confirm(token: str) -> Response:
         return redirect(url_for("imports.new"))
     db.session.commit()
     timesheets.discard_pending(_pending_folder(), token)
+    if not report.committed:
+        flash(_("No row is accepted: nothing is recorded."), "warning")
+        return redirect(url_for("imports.new"))
     flash(_("The file is imported."), "success")
     return redirect(url_for("imports.detail", batch_id=report.batch_id))
 
