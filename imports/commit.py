@@ -1,7 +1,11 @@
 """The one place an import writes: the batch, its new people, its lines and the hour entries of
-their keys, in the caller's transaction, in bulk (never row by row). Rollback lives here too."""
+their keys, in the caller's transaction, in bulk (never row by row). Rollback lives here too.
+
+The caller (services/timesheets.py) then refreshes the hours summary and records the audit
+event: imports/ never reaches into the services."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
@@ -12,7 +16,6 @@ from sqlalchemy.orm import Session
 from clauses.models import BatchLine, HourEntry, ImportBatch, Participant, User
 from clauses.models.base import utcnow
 from clauses.models.enums import BatchState
-from clauses.services import audit, hours_summary
 from imports.match import Person
 from imports.results import EntryDraft, ImportReport, RowDecision
 
@@ -63,21 +66,7 @@ def commit(
     _insert_people(session, [entry.person for entry in entries])
     _insert_lines(session, batch.id, report)
     _upsert_entries(session, batch.id, entries)
-    hours_summary.refresh(session, {entry.contract_id for entry in entries})
     report.committed, report.batch_id = True, batch.id
-    audit.record(
-        session,
-        uploader,
-        "import",
-        "import_batch",
-        batch.id,
-        filename=filename,
-        **{
-            key: value
-            for key, value in report.as_json().items()
-            if key not in ("errors", "warnings")
-        },
-    )
     return batch
 
 
@@ -168,10 +157,18 @@ def _execute_many(session: Session, stmt: sa.Insert, rows: Sequence[dict[str, ob
     session.execute(stmt, rows)
 
 
-def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> int:
+@dataclass(frozen=True, slots=True)
+class Rollback:
+    """What a rollback changed: the contracts whose hours moved, and the keys it recomputed."""
+
+    contract_ids: frozenset[int]
+    keys_restored: int  # given the hours of an earlier batch's line
+    keys_removed: int  # no line left: the entry is gone
+
+
+def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> Rollback:
     """Mark the batch rolled back and give each key it touched the hours of its latest remaining
-    line (or no entry when none is left). Lines are never deleted: nothing sent is lost.
-    Returns the number of keys recomputed."""
+    line (or no entry when none is left). Lines are never deleted: nothing sent is lost."""
     batch.state = BatchState.ROLLED_BACK
     batch.rolled_back_at = utcnow()
     batch.rolled_back_by_id = actor.id if actor else None
@@ -183,18 +180,7 @@ def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> int:
     _delete_entries(session, gone)
     if kept:
         _upsert_lines(session, kept)
-    hours_summary.refresh(session, {key[0] for key in keys})
-    audit.record(
-        session,
-        actor,
-        "rollback",
-        "import_batch",
-        batch.id,
-        filename=batch.filename,
-        keys_restored=len(kept),
-        keys_removed=len(gone),
-    )
-    return len(keys)
+    return Rollback(frozenset(key[0] for key in keys), len(kept), len(gone))
 
 
 EntryKey = tuple[int, int, date, str]

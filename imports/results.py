@@ -78,7 +78,8 @@ class ImportReport:
         known = {person.id for person in persons if person.id is not None and not person.is_new}
         return known, sum(1 for person in persons if person.is_new)
 
-    def as_json(self) -> dict[str, object]:
+    def counts(self) -> dict[str, object]:
+        """DESIGN.md's --json object but its errors and warnings."""
         known, new = self.people()
         return {
             "rows_accepted": self.count(RowDecision.ACCEPTED),
@@ -87,7 +88,12 @@ class ImportReport:
             "hours_accepted": float(self.hours_accepted),
             "participants_matched": len(known),
             "participants_new": new,
+            "committed": self.committed,
+        }
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            **self.counts(),
             "errors": [issue.as_dict() for issue in self.errors],
             "warnings": [issue.as_dict() for issue in self.warnings],
-            "committed": self.committed,
         }

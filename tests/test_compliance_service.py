@@ -19,8 +19,7 @@ from clauses.models import (
 )
 from clauses.rules.compliance import Status
 from clauses.services import compliance, participants
-from clauses.services.timesheets import import_timesheet
-from imports.commit import roll_back
+from clauses.services.timesheets import import_timesheet, roll_back_batch
 from tests.factories import ContractFactory, ParticipantFactory, UserFactory
 from tests.test_import_pipeline import HEADER, xlsx
 
@@ -105,7 +104,7 @@ def test_summary_follows_imports_rollbacks_and_eligibility(db_session, setting):
         commit=True,
     )
     assert summary(db_session)[0] == (date(2024, 1, 1), 80, 0)
-    roll_back(db_session, db_session.get(ImportBatch, second.batch_id), None)
+    roll_back_batch(db_session, db_session.get(ImportBatch, second.batch_id), None)
     assert summary(db_session)[0] == (date(2024, 1, 1), 100, 0)
     sow = db_session.scalars(sa.select(Participant).where(Participant.name_key == "SOW AWA")).one()
     sow.other_criteria = "Parent isolé"

@@ -18,8 +18,7 @@ from clauses.access import policy
 from clauses.models import AuditLog, Contract, ImportBatch, Participant, Role, Sex, User
 from clauses.rules.compliance import Compliance, Status
 from clauses.services import compliance, contracts, dashboard, demo, exports
-from clauses.services.timesheets import import_timesheet
-from imports.commit import roll_back
+from clauses.services.timesheets import import_timesheet, roll_back_batch
 from tests.conftest import login, page_text
 from tests.factories import (
     ContractFactory,
@@ -319,7 +318,7 @@ def test_the_programme_follows_imports_validations_and_rollbacks(client, db_sess
     waiting.eligibility_validated_on = VALIDATED
     db_session.commit()
     assert figures() == ("1\u202f150", "5", "3", "2")
-    roll_back(db_session, db_session.get(ImportBatch, report.batch_id), None)
+    roll_back_batch(db_session, db_session.get(ImportBatch, report.batch_id), None)
     db_session.commit()
     assert figures() == ("1\u202f110", "4", "2", "1")
 

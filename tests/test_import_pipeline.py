@@ -13,8 +13,7 @@ import sqlalchemy as sa
 
 from clauses.errors import ContractColumnMissing, FileAlreadyImported, NoHeader, UnreadableFile
 from clauses.models import AuditLog, BatchLine, BatchState, HourEntry, ImportBatch, Participant
-from clauses.services.timesheets import import_timesheet
-from imports.commit import roll_back
+from clauses.services.timesheets import import_timesheet, roll_back_batch
 from imports.template import HEADERS
 from tests.factories import ContractFactory, OrganisationFactory, ParticipantFactory
 
@@ -379,13 +378,13 @@ def test_a_correction_replaces_and_a_rollback_restores(db_session, contract, kar
         (date(2024, 2, 1), Decimal(20), first.batch_id),
         (date(2024, 3, 1), Decimal(42), second.batch_id),
     }
-    roll_back(db_session, db_session.get(ImportBatch, second.batch_id), actor=None)
+    roll_back_batch(db_session, db_session.get(ImportBatch, second.batch_id), actor=None)
     assert entries(db_session) == {
         (date(2024, 2, 1), Decimal(20), first.batch_id),
         (date(2024, 3, 1), Decimal(35), first.batch_id),
     }
     assert db_session.scalar(sa.select(sa.func.count()).select_from(BatchLine)) == 4
-    roll_back(db_session, db_session.get(ImportBatch, first.batch_id), actor=None)
+    roll_back_batch(db_session, db_session.get(ImportBatch, first.batch_id), actor=None)
     assert entries(db_session) == set()
     assert (
         db_session.scalars(sa.select(AuditLog.action).where(AuditLog.action == "rollback")).all()
@@ -396,7 +395,7 @@ def test_a_correction_replaces_and_a_rollback_restores(db_session, contract, kar
 def test_rolled_back_file_can_be_sent_again(db_session, contract, karim):
     content = xlsx([HEADER, row()])
     report = run(db_session, content, commit=True)
-    roll_back(db_session, db_session.get(ImportBatch, report.batch_id), actor=None)
+    roll_back_batch(db_session, db_session.get(ImportBatch, report.batch_id), actor=None)
     assert run(db_session, content, commit=True).committed
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from clauses.access import policy
 from clauses.errors import FileAlreadyImported, InvalidValue
 from clauses.models import BatchState, Contract, ImportBatch, Participant, User
+from clauses.services import audit, hours_summary
 from imports import commit as committing
 from imports.pipeline import Progress, analyse
 from imports.read import read
@@ -62,7 +63,7 @@ def import_timesheet(
         workbook, ctx, known_people(session), lambda ids: existing_keys(session, ids), progress
     )
     if commit and report.accepted:
-        committing.commit(
+        batch = committing.commit(
             session,
             report,
             content=content,
@@ -71,6 +72,16 @@ def import_timesheet(
             as_of=as_of,
             uploader=uploader,
             contractor_id=contractor_id,
+        )
+        hours_summary.refresh(session, {entry.contract_id for entry in report.accepted})
+        audit.record(
+            session,
+            uploader,
+            "import",
+            "import_batch",
+            batch.id,
+            filename=filename,
+            **report.counts(),
         )
     return report
 
@@ -166,10 +177,22 @@ def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[
     )
 
 
-def roll_back_batch(session: Session, batch: ImportBatch, actor: User) -> int:
+def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) -> None:
+    """The batch's hours no longer count: each key it touched gets back its earlier hours."""
     if batch.state is BatchState.ROLLED_BACK:
         raise InvalidValue("Cet import a déjà été annulé.")
-    return committing.roll_back(session, batch, actor)
+    done = committing.roll_back(session, batch, actor)
+    hours_summary.refresh(session, done.contract_ids)
+    audit.record(
+        session,
+        actor,
+        "rollback",
+        "import_batch",
+        batch.id,
+        filename=batch.filename,
+        keys_restored=done.keys_restored,
+        keys_removed=done.keys_removed,
+    )
 
 
 def rejected_rows(batch: ImportBatch) -> bytes:
