@@ -1,6 +1,5 @@
 """The `clauses` command group: as thin as a view, over the same services."""
 
-import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -13,23 +12,28 @@ from typing import Any, NoReturn, TypeVar
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 from clauses import links
 from clauses.access import policy
 from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
+from clauses.messages import imports as messages
 from clauses.models import Role
 from clauses.rules.compliance import reporting_month
 from clauses.services import (
     accounts,
     compliance,
+    contracts_import,
     demo,
     participants,
-    reference_import,
+    participants_import,
     reminders,
     timesheets,
 )
+from imports.codes import Issue
+from imports.records import ReferenceImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,28 +126,32 @@ def _file_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        reason = "fichier introuvable" if isinstance(error, FileNotFoundError) else error.strerror
-        raise UnreadableFile(f"Impossible de lire « {path} » : {reason}.") from error
+        reason = "missing" if isinstance(error, FileNotFoundError) else "unreachable"
+        raise UnreadableFile(reason=reason, path=str(path)) from error
 
 
-def _echo_reference_report(
-    report: reference_import.ReferenceImportReport, what: str, as_json: bool
-) -> None:
+def _issues_json(errors: list[Issue], warnings: list[Issue]) -> dict[str, object]:
+    return {
+        "errors": [messages.as_json(issue) for issue in errors],
+        "warnings": [messages.as_json(issue) for issue in warnings],
+    }
+
+
+def _echo_issues(errors: list[Issue], warnings: list[Issue]) -> None:
+    """Each error and warning, with its code and where it is (sheet and row)."""
+    for is_error, issues in ((True, errors), (False, warnings)):
+        for issue in issues:
+            click.echo(f"{messages.heading(is_error)} [{issue.code}] {messages.located(issue)}")
+
+
+def _echo_reference_report(report: ReferenceImportReport, what: str, as_json: bool) -> None:
     """Each rejected row and warning with its sheet and row, then the counts."""
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        payload = {**report.counts(), **_issues_json(report.errors, report.warnings)}
+        click.echo(json.dumps(payload, ensure_ascii=False))
         return
-    for label, issues in (("Erreur", report.errors), ("Avertissement", report.warnings)):
-        for issue in issues:
-            row = f", ligne {issue.row}" if issue.row is not None else ""
-            click.echo(f"{label} — feuille « {issue.sheet} »{row} : {issue.message}")
-    click.echo(
-        f"{what} : {report.created} créé(s), {report.updated} mis à jour, "
-        f"{report.unchanged} inchangé(s), {report.rejected} ligne(s) rejetée(s), "
-        f"{len(report.warnings)} avertissement(s)."
-    )
-    if report.schedules_replaced:
-        click.echo(f"Échéanciers enregistrés : {report.schedules_replaced} marché(s).")
+    _echo_issues(report.errors, report.warnings)
+    click.echo(_("%(what)s: %(summary)s", what=what, summary=messages.reference_summary(report)))
 
 
 @click.command("import-contracts")
@@ -153,9 +161,9 @@ def _echo_reference_report(
 @reports_errors
 def import_contracts(file: Path, as_json: bool) -> None:
     """Create or update contracts (and their "Échéancier" sheet) from a spreadsheet or CSV."""
-    report = reference_import.import_contracts(db.session(), None, _file_bytes(file), file.name)
+    report = contracts_import.import_contracts(db.session(), None, _file_bytes(file), file.name)
     db.session.commit()
-    _echo_reference_report(report, "Marchés", as_json)
+    _echo_reference_report(report, _("Contracts"), as_json)
 
 
 @click.command("import-participants")
@@ -165,9 +173,11 @@ def import_contracts(file: Path, as_json: bool) -> None:
 @reports_errors
 def import_participants(file: Path, as_json: bool) -> None:
     """Create or update participants from a spreadsheet or CSV."""
-    report = reference_import.import_participants(db.session(), None, _file_bytes(file), file.name)
+    report = participants_import.import_participants(
+        db.session(), None, _file_bytes(file), file.name
+    )
     db.session.commit()
-    _echo_reference_report(report, "Participant·es", as_json)
+    _echo_reference_report(report, _("Participants"), as_json)
 
 
 @click.command("demo")
@@ -230,22 +240,18 @@ def import_timesheet(
             progress=progress,
         )
     db.session.commit() if commit else db.session.rollback()
-    result = report.as_json()
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False))
+        payload = {**report.counts(), **_issues_json(report.errors, report.warnings)}
+        click.echo(json.dumps(payload, ensure_ascii=False))
         return
-    for label, key in (("Erreur", "errors"), ("Avertissement", "warnings")):
-        for issue in result[key]:  # type: ignore[attr-defined]
-            click.echo(f"{label} [{issue['code']}] {issue['message']}")
-    click.echo(
-        f"{result['rows_accepted']} ligne(s) acceptée(s), {result['rows_rejected']} rejetée(s), "
-        f"{result['rows_skipped']} ignorée(s) ; {result['hours_accepted']} h ; "
-        f"{result['participants_matched']} personne(s) reconnue(s), "
-        f"{result['participants_new']} nouvelle(s)."
-    )
-    click.echo(
-        "Import enregistré." if commit else "Essai à blanc : rien n'est enregistré (--commit)."
-    )
+    _echo_issues(report.errors, report.warnings)
+    click.echo(messages.timesheet_summary(report.counts()))
+    if report.committed:
+        click.echo(_("Import recorded."))
+    elif commit:
+        click.echo(_("No row is accepted: nothing is recorded."))
+    else:
+        click.echo(_("Dry run: nothing is recorded (--commit records the accepted rows)."))
 
 
 PROGRESS_FROM_ROWS = 5000

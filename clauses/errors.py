@@ -85,6 +85,10 @@ class FileAlreadyImported(ClausesError):
     code = "file_already_imported"
 
 
+class BatchAlreadyRolledBack(ClausesError):
+    code = "batch_already_rolled_back"
+
+
 class DatabaseNotEmpty(ClausesError):
     """The demo world loads only into an empty database, so it never mixes with real data."""
 

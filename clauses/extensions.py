@@ -3,7 +3,7 @@
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -41,8 +41,9 @@ def _load_user(user_id: str) -> object:
 
 
 def select_locale() -> str:
-    """French unless the user chose otherwise with the language switch."""
-    lang = session.get("lang")
+    """French unless the user chose otherwise with the language switch; outside a request (the
+    command line), the CLI_LANGUAGE setting."""
+    lang = session.get("lang") if has_request_context() else current_app.config["CLI_LANGUAGE"]
     return lang if isinstance(lang, str) and lang in current_app.config["LANGUAGES"] else "fr"
 
 

@@ -1,6 +1,13 @@
-"""The codes of DESIGN.md, and the issue a row or a sheet gets."""
+"""Every code an import gives (DESIGN.md's), and the issue a row or a sheet gets.
 
-from dataclasses import dataclass
+An issue carries a code and the values its sentence needs, never the sentence: it is rendered
+where it is shown (page, command line, JSON `message`), in the reader's language, by
+clauses.messages. Its params are JSON values (text and whole numbers; dates in ISO form, hours
+as decimal text), so a batch keeps them and renders them again later.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -16,6 +23,17 @@ class Code(StrEnum):
     BIRTHDATE_INVALID = "birthdate_invalid"
     PARTICIPANT_AMBIGUOUS = "participant_ambiguous"
     DUPLICATE_ROW = "duplicate_row"
+    VALUE_TOO_LONG = "value_too_long"
+    # Row errors of the contracts and participants files.
+    VALUE_MISSING = "value_missing"
+    SIRET_INVALID = "siret_invalid"
+    DATE_INVALID = "date_invalid"
+    DATES_INVERTED = "dates_inverted"
+    NUMBER_INVALID = "number_invalid"
+    BOOLEAN_INVALID = "boolean_invalid"
+    SEX_INVALID = "sex_invalid"
+    ORGANISATION_CONFLICT = "organisation_conflict"
+    SCHEDULE_INCOMPLETE = "schedule_incomplete"
     # Row warnings: the row is accepted (hours_zero: skipped).
     HOURS_OVERTIME = "hours_overtime"
     HOURS_ZERO = "hours_zero"
@@ -25,8 +43,13 @@ class Code(StrEnum):
     TYPE_UNKNOWN = "type_unknown"
     MONTH_OUTSIDE_CONTRACT = "month_outside_contract"
     REPLACES_PREVIOUS = "replaces_previous"
+    CRITERION_UNKNOWN = "criterion_unknown"
+    VALIDATION_KEPT = "validation_kept"
     # Sheet warning.
     SHEET_SKIPPED = "sheet_skipped"
+
+
+Param = str | int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +59,12 @@ class Issue:
     sheet: str
     row: int | None
     code: Code
-    message: str
+    params: Mapping[str, Param] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "sheet": self.sheet,
             "row": self.row,
             "code": self.code.value,
-            "message": self.message,
+            "params": dict(self.params),
         }

@@ -1,14 +1,14 @@
-"""Finding the header row of a sheet and what each of its columns holds (DESIGN.md's
-"Precise import rules": keywords tried in a fixed order, first match wins)."""
+"""The hour sheets' columns, and how a header cell names one (DESIGN.md's "Precise import
+rules": keywords tried in a fixed order, first match wins). The header row is then found by the
+shared table reader (imports/table.py): the first of the first 30 rows where hours, month and a
+name are recognised."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from clauses.rules.names import normalise_name
-from imports.normalise import text
-
-HEADER_SEARCH_ROWS = 30
+from imports.cells import text
 
 
 class Field(StrEnum):
@@ -57,45 +57,22 @@ def field_of(cell: object) -> Field | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Header:
-    """The header row of a sheet: its index in the sheet's rows and each field's column."""
+class HourSheetLayout:
+    """The hour sheets' Layout, for the table reader's find_header."""
 
-    index: int
-    columns: dict[Field, int]
-    labels: tuple[str, ...]
+    def columns_of(self, cells: Sequence[object]) -> dict[str, int]:
+        """Each field's first column in this row."""
+        columns: dict[str, int] = {}
+        for position, cell in enumerate(cells):
+            field = field_of(cell)
+            if field is not None and field not in columns:
+                columns[field] = position
+        return columns
 
-    def has(self, field: Field) -> bool:
-        return field in self.columns
-
-
-def header_of(row: Sequence[object]) -> dict[Field, int]:
-    """Each field's first column in this row."""
-    columns: dict[Field, int] = {}
-    for position, cell in enumerate(row):
-        field = field_of(cell)
-        if field is not None and field not in columns:
-            columns[field] = position
-    return columns
+    def is_header(self, columns: Mapping[str, int]) -> bool:
+        """Hours, month and a name (last or combined) recognised."""
+        has_name = Field.LAST_NAME in columns or Field.COMBINED_NAME in columns
+        return Field.HOURS in columns and Field.MONTH in columns and has_name
 
 
-def is_header(columns: dict[Field, int]) -> bool:
-    """Hours, month and a name (last or combined) recognised."""
-    has_name = Field.LAST_NAME in columns or Field.COMBINED_NAME in columns
-    return Field.HOURS in columns and Field.MONTH in columns and has_name
-
-
-def find_header(rows: Sequence[Sequence[object]]) -> Header | None:
-    """The first of the first 30 rows that is a header."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns = header_of(row)
-        if is_header(columns):
-            return Header(index, columns, normalised_cells(row))
-    return None
-
-
-def normalised_cells(row: Sequence[object]) -> tuple[str, ...]:
-    """A row's cells as compared for a repeated header: normalised, trailing blanks dropped."""
-    cells = [normalise_name(text(cell)) for cell in row]
-    while cells and not cells[-1]:
-        cells.pop()
-    return tuple(cells)
+HOUR_SHEET = HourSheetLayout()

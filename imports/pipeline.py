@@ -1,6 +1,6 @@
 """From a workbook's rows to each row's fate: the whole import but the commit (a dry run)."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -8,26 +8,16 @@ from decimal import Decimal
 from clauses.errors import ContractColumnMissing, NoHeader
 from clauses.models.enums import EmploymentType
 from clauses.rules.dates import last_day_of_month
-from imports.codes import Code, Issue
-from imports.headers import Field, Header, find_header, normalised_cells
+from imports.codes import Code, Issue, Param
+from imports.headers import HOUR_SHEET, Field
 from imports.match import Match, Outcome, People
-from imports.normalise import is_blank, text
 from imports.read import Sheet, Workbook
 from imports.reference import EntryKey
 from imports.results import EntryDraft, ImportReport, RowDecision, RowResult
-from imports.validate import (
-    CheckedRow,
-    Context,
-    ParsedRow,
-    check,
-    hours_label,
-    issue,
-    month_label,
-    parse_row,
-)
+from imports.table import Header, RowKind, find_header, rows_below
+from imports.validate import CheckedRow, Context, ParsedRow, check, parse_row
 
 FULL_TIME_MONTH = Decimal("151.67")
-TOTAL_WORDS = ("TOTAL", "SOUS TOTAL")
 
 ExistingKeys = Callable[[Iterable[int]], set[EntryKey]]
 # Told (rows checked, rows in all) now and then, for a progress bar.
@@ -43,20 +33,15 @@ def analyse(
     progress: Progress | None = None,
 ) -> ImportReport:
     report = ImportReport(workbook.file_format)
-    headers = [(sheet, find_header(sheet.rows)) for sheet in workbook.sheets]
+    # The workbook's helper sheets (the template's lists and instructions) are no data.
+    headers = [(sheet, find_header(sheet.rows, HOUR_SHEET)) for sheet in workbook.data_sheets]
     if all(header is None for _, header in headers):
-        raise NoHeader(
-            "Aucune feuille n'a de ligne d'en-tête reconnaissable (il faut au moins les "
-            "colonnes des heures, du mois et du nom) dans ses 30 premières lignes."
-        )
+        raise NoHeader()
     for sheet, header in headers:
         if header is None:
-            report.sheet_warnings.append(_skipped_sheet(sheet))
+            report.sheet_warnings.append(Issue(sheet.name, None, Code.SHEET_SKIPPED))
         elif not header.has(Field.CONTRACT) and ctx.default_contract is None:
-            raise ContractColumnMissing(
-                f"La feuille « {sheet.name} » n'a pas de colonne du marché : indiquez le marché "
-                "auquel s'appliquent toutes ses lignes."
-            )
+            raise ContractColumnMissing(sheet=sheet.name)
     accepted: AcceptedKeys = {}
     total = sum(len(sheet.rows) - header.index - 1 for sheet, header in headers if header)
     for sheet, header in headers:
@@ -72,16 +57,6 @@ def _ticker(progress: Progress, done: int, total: int) -> Callable[[int], None]:
     return lambda row: progress(done + row, total)
 
 
-def _skipped_sheet(sheet: Sheet) -> Issue:
-    return issue(
-        sheet.name,
-        None,
-        Code.SHEET_SKIPPED,
-        "feuille ignorée, sans ligne d'en-tête reconnaissable (heures, mois et nom) "
-        "dans ses 30 premières lignes",
-    )
-
-
 AcceptedKeys = dict[tuple[int, int, date, EmploymentType], tuple[str, int]]
 
 
@@ -94,36 +69,19 @@ def _sheet_rows(
     tick: Callable[[int], None] | None,
 ) -> list[RowResult]:
     results: list[RowResult] = []
-    for index in range(header.index + 1, len(sheet.rows)):
-        if tick and index % PROGRESS_EVERY == 0:
-            tick(index - header.index)
-        cells = sheet.rows[index]
-        if all(is_blank(value) for value in cells):
+    for row in rows_below(sheet, header):
+        if tick and row.number % PROGRESS_EVERY == 0:
+            tick(row.number - header.index)
+        if row.kind is not RowKind.DATA:
+            results.append(RowResult(sheet.name, row.number, RowDecision.SKIPPED))
             continue
-        row = index + 1
-        if _is_total(cells) or _repeats(cells, header):
-            results.append(RowResult(sheet.name, row, RowDecision.SKIPPED))
-            continue
-        checked = check(parse_row(cells, header, ctx), ctx, sheet.name, row)
+        checked = check(parse_row(row.cells, header, ctx), ctx, sheet.name, row.number)
         if isinstance(checked, list):
-            results.append(RowResult(sheet.name, row, RowDecision.REJECTED, errors=tuple(checked)))
+            errors = tuple(checked)
+            results.append(RowResult(sheet.name, row.number, RowDecision.REJECTED, errors=errors))
         else:
-            results.append(_checked_result(sheet.name, row, checked, people, accepted))
+            results.append(_checked_result(sheet.name, row.number, checked, people, accepted))
     return results
-
-
-def _repeats(cells: Sequence[object], header: Header) -> bool:
-    """The header again (a sheet pasted under another). Its hours cell is text: most rows'
-    hours are numbers, so they are told apart before any normalising."""
-    hours = cells[header.columns[Field.HOURS]] if header.columns[Field.HOURS] < len(cells) else None
-    return isinstance(hours, str) and normalised_cells(cells) == header.labels
-
-
-def _is_total(cells: Sequence[object]) -> bool:
-    """ "TOTAL", "Total général", "Sous-total": the first filled cell says so."""
-    first = next((text(value) for value in cells if not is_blank(value)), "")
-    label = first.upper().replace("-", " ")
-    return any(label.startswith(word) for word in TOTAL_WORDS)
 
 
 def _checked_result(
@@ -132,7 +90,7 @@ def _checked_result(
     """A row without errors of its own: skipped at 0 hours, else matched, then deduplicated."""
     parsed = checked.parsed
     if checked.hours == 0:
-        zero = issue(sheet, row, Code.HOURS_ZERO, "0 heure déclarée : ligne ignorée")
+        zero = Issue(sheet, row, Code.HOURS_ZERO)
         return RowResult(sheet, row, RowDecision.SKIPPED, warnings=(zero,))
     match = people.match(parsed.last_name, parsed.first_name, parsed.birth_date)
     if match.person is None:
@@ -149,12 +107,8 @@ def _checked_result(
     )
     earlier = accepted.get(entry.key)
     if earlier is not None:
-        duplicate = issue(
-            sheet,
-            row,
-            Code.DUPLICATE_ROW,
-            f"même marché, personne, mois et type de contrat que la ligne {earlier[1]} "
-            f"de la feuille « {earlier[0]} » : ligne en double écartée",
+        duplicate = Issue(
+            sheet, row, Code.DUPLICATE_ROW, {"first_sheet": earlier[0], "first_row": earlier[1]}
         )
         return RowResult(sheet, row, RowDecision.REJECTED, errors=(duplicate,))
     accepted[entry.key] = (sheet, row)
@@ -165,68 +119,40 @@ def _checked_result(
 def _match_error(sheet: str, row: int, parsed: ParsedRow, match: Match) -> Issue:
     name = f"{parsed.last_name} {parsed.first_name}"
     if match.outcome is Outcome.AMBIGUOUS:
-        return issue(
-            sheet,
-            row,
-            Code.PARTICIPANT_AMBIGUOUS,
-            f"plusieurs personnes inscrites ressemblent à « {name} » avec la même date de "
-            "naissance : précisez l'orthographe exacte",
-        )
-    return issue(
-        sheet,
-        row,
-        Code.BIRTHDATE_INVALID,
-        f"date de naissance de « {name} » manquante ou illisible, et le nom seul ne désigne "
-        "pas une unique personne inscrite",
-    )
+        return Issue(sheet, row, Code.PARTICIPANT_AMBIGUOUS, {"name": name})
+    return Issue(sheet, row, Code.BIRTHDATE_INVALID, {"name": name})
 
 
 def _row_warnings(sheet: str, row: int, checked: CheckedRow, match: Match) -> list[Issue]:
     parsed, person = checked.parsed, match.person
-    found: list[tuple[Code, str]] = []
+    name = f"{parsed.last_name} {parsed.first_name}"
+    found: list[tuple[Code, dict[str, Param]]] = []
     if checked.hours > FULL_TIME_MONTH:
         found.append(
-            (
-                Code.HOURS_OVERTIME,
-                f"{hours_label(checked.hours)} dans le mois, plus qu'un temps plein (151,67 h)",
-            )
+            (Code.HOURS_OVERTIME, {"hours": str(checked.hours), "full_time": str(FULL_TIME_MONTH)})
         )
     if match.outcome is Outcome.FUZZY and person is not None:
-        found.append(
-            (
-                Code.PARTICIPANT_FUZZY,
-                f"« {parsed.last_name} {parsed.first_name} » reconnu·e comme "
-                f"{person.last_name} {person.first_name} "
-                "(orthographe proche, même date de naissance)",
-            )
-        )
+        known = f"{person.last_name} {person.first_name}"
+        found.append((Code.PARTICIPANT_FUZZY, {"name": name, "known_name": known}))
     if match.outcome is Outcome.NEW:
-        found.append(
-            (
-                Code.PARTICIPANT_NEW,
-                f"{parsed.last_name} {parsed.first_name} n'était pas inscrit·e : ajouté·e, "
-                "éligibilité à vérifier (heures en attente)",
-            )
-        )
+        found.append((Code.PARTICIPANT_NEW, {"name": name}))
     if match.outcome is Outcome.NAME_ONLY:
-        found.append(
-            (
-                Code.BIRTHDATE_MISSING,
-                "date de naissance manquante ou illisible : personne reconnue par son nom",
-            )
-        )
+        found.append((Code.BIRTHDATE_MISSING, {}))
     if parsed.employment_type is None:
-        what = f"« {parsed.employment_type_text} »" if parsed.employment_type_text else "absent"
-        found.append((Code.TYPE_UNKNOWN, f"type de contrat {what} : classé « autre »"))
+        found.append((Code.TYPE_UNKNOWN, {"value": parsed.employment_type_text}))
     if _outside(checked):
+        contract = checked.contract
         found.append(
             (
                 Code.MONTH_OUTSIDE_CONTRACT,
-                f"le mois {month_label(checked.month)} est hors de la période du marché "
-                f"(du {checked.contract.start:%d/%m/%Y} au {checked.contract.end:%d/%m/%Y})",
+                {
+                    "month": checked.month.isoformat(),
+                    "start": contract.start.isoformat(),
+                    "end": contract.end.isoformat(),
+                },
             )
         )
-    return [issue(sheet, row, code, detail) for code, detail in found]
+    return [Issue(sheet, row, code, params) for code, params in found]
 
 
 def _outside(checked: CheckedRow) -> bool:
@@ -245,13 +171,7 @@ def _mark_replacements(rows: list[RowResult], existing: ExistingKeys) -> list[Ro
         if entry is not None and entry.person.id is not None and not entry.person.is_new:
             key = (entry.contract_id, entry.person.id, entry.month, entry.employment_type)
             if key in keys:
-                warning = issue(
-                    result.sheet,
-                    result.row,
-                    Code.REPLACES_PREVIOUS,
-                    "remplace les heures déjà reçues pour ce marché, cette personne, ce mois "
-                    "et ce type de contrat",
-                )
+                warning = Issue(result.sheet, result.row, Code.REPLACES_PREVIOUS)
                 result = replace(result, warnings=(*result.warnings, warning))
         marked.append(result)
     return marked

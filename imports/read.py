@@ -6,10 +6,12 @@ one (a zip bomb), raises UnreadableFile; nothing here ever half-reads silently.
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -36,14 +38,23 @@ class Sheet:
 class Workbook:
     file_format: str  # xlsx, xls, ods, csv
     sheets: list[Sheet]
+    # Sheets the workbook marks as helpers (the template's lists and instructions): no data.
+    helper_sheets: frozenset[str] = frozenset()
+
+    @property
+    def data_sheets(self) -> list[Sheet]:
+        return [sheet for sheet in self.sheets if sheet.name not in self.helper_sheets]
 
 
 def read(content: bytes) -> Workbook:
     file_format = sniff(content)
     if file_format == "csv":
         return Workbook("csv", [Sheet("csv", _csv_rows(content))])
-    if file_format in ("xlsx", "ods"):
+    if file_format == "ods":
         _check_zip(content)
+    if file_format == "xlsx":
+        _check_zip(content)
+        return Workbook("xlsx", _calamine_sheets(content), _helper_sheets(content))
     return Workbook(file_format, _calamine_sheets(content))
 
 
@@ -57,10 +68,10 @@ def sniff(content: bytes) -> str:
                 if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
                     return "ods"
         except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-            raise UnreadableFile(f"Le fichier est une archive abîmée ({error}).") from error
+            raise UnreadableFile(reason="damaged_archive") from error
         if "[Content_Types].xml" in names:
             return "xlsx"
-        raise UnreadableFile("Le fichier est une archive zip, pas un classeur Excel ou ODS.")
+        raise UnreadableFile(reason="zip_not_workbook")
     return "csv"
 
 
@@ -68,9 +79,42 @@ def _check_zip(content: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         unzipped = sum(info.file_size for info in archive.infolist())
     if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * max(len(content), 1024 * 1024):
-        raise UnreadableFile(
-            "Le classeur se décompresse en un volume anormal : il n'a pas été lu (bombe zip ?)."
-        )
+        raise UnreadableFile(reason="zip_bomb")
+
+
+# The template marks each helper sheet with a workbook-level defined name ClausesHelperSheet<N>
+# whose value is '<sheet name>'!$A$1 (python-calamine does not expose defined names).
+HELPER_NAME = re.compile(r"ClausesHelperSheet\d+")
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _helper_sheets(content: bytes) -> frozenset[str]:
+    """The sheets marked as helpers in xl/workbook.xml (read after the zip-bomb check)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        try:
+            xml = archive.read("xl/workbook.xml")
+        except KeyError:
+            return frozenset()
+    # Excel never writes a DTD here: a file that has one is not parsed (no entity expansion).
+    if b"<!DOCTYPE" in xml:
+        return frozenset()
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as error:
+        raise UnreadableFile(reason="not_a_workbook") from error
+    return frozenset(
+        _sheet_of(name.text or "")
+        for name in root.iter(f"{MAIN_NS}definedName")
+        if HELPER_NAME.fullmatch(name.get("name", "")) and name.get("localSheetId") is None
+    )
+
+
+def _sheet_of(reference: str) -> str:
+    """ "'Listes'!$A$1" → "Listes" (a quote in a quoted sheet name is doubled)."""
+    sheet = reference.rpartition("!")[0]
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet
 
 
 def _calamine_sheets(content: bytes) -> list[Sheet]:
@@ -83,9 +127,7 @@ def _calamine_sheets(content: bytes) -> list[Sheet]:
             sheets.append(Sheet(name, _unmerged(rows, sheet.merged_cell_ranges or ())))
         return sheets
     except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise UnreadableFile(
-            f"Le fichier ne peut pas être lu comme un classeur ({error})."
-        ) from error
+        raise UnreadableFile(reason="not_a_workbook") from error
 
 
 def _unmerged(
@@ -107,7 +149,7 @@ def _unmerged(
 def _csv_rows(content: bytes) -> list[list[Cell]]:
     decoded = _decode(content)
     if "\x00" in decoded:
-        raise UnreadableFile("Le fichier n'est ni un classeur ni un texte CSV lisible.")
+        raise UnreadableFile(reason="not_a_spreadsheet")
     lines = decoded.splitlines()
     first = next((line for line in lines if line.strip()), "")
     delimiter = ";" if first.count(";") >= first.count(",") else ","
@@ -123,6 +165,4 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            "Le fichier n'est ni un classeur ni un texte CSV lisible (UTF-8 ou Windows-1252)."
-        ) from error
+        raise UnreadableFile(reason="not_a_spreadsheet") from error

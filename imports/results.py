@@ -90,10 +90,3 @@ class ImportReport:
             "participants_new": new,
             "committed": self.committed,
         }
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            **self.counts(),
-            "errors": [issue.as_dict() for issue in self.errors],
-            "warnings": [issue.as_dict() for issue in self.warnings],
-        }

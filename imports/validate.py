@@ -6,9 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from clauses.models.enums import EmploymentType
-from imports.codes import Code, Issue
-from imports.headers import Field, Header
-from imports.normalise import (
+from imports.cells import (
     employment_type,
     parse_date,
     parse_hours,
@@ -16,7 +14,10 @@ from imports.normalise import (
     split_combined_name,
     text,
 )
+from imports.codes import Code, Issue, Param
+from imports.headers import Field
 from imports.reference import ContractTerms
+from imports.table import Header
 
 MAX_MONTH_HOURS = Decimal(208)
 
@@ -102,61 +103,31 @@ def check(parsed: ParsedRow, ctx: Context, sheet: str, row: int) -> CheckedRow |
 
 
 def row_errors(parsed: ParsedRow, ctx: Context, sheet: str, row: int) -> list[Issue]:
-    found: list[tuple[Code, str]] = []
+    found: list[tuple[Code, dict[str, Param]]] = []
     if parsed.contract is None:
-        found.append((Code.CONTRACT_UNKNOWN, _contract_detail(parsed.reference)))
+        found.append((Code.CONTRACT_UNKNOWN, {"reference": parsed.reference}))
     found.extend(_hours_errors(parsed))
     if parsed.month is None:
-        detail = f"mois illisible « {parsed.month_text} »" if parsed.month_text else "mois manquant"
-        found.append((Code.MONTH_INVALID, detail))
+        found.append((Code.MONTH_INVALID, {"value": parsed.month_text}))
     elif parsed.month > ctx.as_of_month:
         found.append(
             (
                 Code.MONTH_FUTURE,
-                f"le mois {month_label(parsed.month)} est postérieur au mois de la déclaration "
-                f"({month_label(ctx.as_of_month)})",
+                {"month": parsed.month.isoformat(), "as_of_month": ctx.as_of_month.isoformat()},
             )
         )
     if not parsed.last_name or not parsed.first_name:
-        found.append((Code.PARTICIPANT_MISSING, "nom ou prénom de la personne manquant"))
-    return [issue(sheet, row, code, detail) for code, detail in found]
+        found.append((Code.PARTICIPANT_MISSING, {}))
+    return [Issue(sheet, row, code, params) for code, params in found]
 
 
-def _contract_detail(reference: str) -> str:
-    if not reference:
-        return "référence du marché manquante"
-    return f"le marché « {reference} » est inconnu"
-
-
-def _hours_errors(parsed: ParsedRow) -> list[tuple[Code, str]]:
+def _hours_errors(parsed: ParsedRow) -> list[tuple[Code, dict[str, Param]]]:
     if parsed.hours is None:
-        detail = (
-            f"heures illisibles « {parsed.hours_text} »"
-            if parsed.hours_text
-            else "heures manquantes"
-        )
-        return [(Code.HOURS_INVALID, detail)]
+        return [(Code.HOURS_INVALID, {"value": parsed.hours_text})]
     if parsed.hours < 0:
-        return [(Code.HOURS_NEGATIVE, f"heures négatives ({hours_label(parsed.hours)})")]
+        return [(Code.HOURS_NEGATIVE, {"hours": str(parsed.hours)})]
     if parsed.hours > MAX_MONTH_HOURS:
         return [
-            (
-                Code.HOURS_TOO_HIGH,
-                f"{hours_label(parsed.hours)} dans le mois, plus que le maximum de 208 h",
-            )
+            (Code.HOURS_TOO_HIGH, {"hours": str(parsed.hours), "maximum": str(MAX_MONTH_HOURS)})
         ]
     return []
-
-
-def issue(sheet: str, row: int | None, code: Code, detail: str) -> Issue:
-    """An issue whose message names the sheet and the row, as the contractor will look for it."""
-    where = f"Feuille « {sheet} »" + (f", ligne {row}" if row is not None else "")
-    return Issue(sheet, row, code, f"{where} : {detail}.")
-
-
-def month_label(month: date) -> str:
-    return f"{month.month:02d}/{month.year}"
-
-
-def hours_label(hours: Decimal) -> str:
-    return f"{hours.normalize():f}".replace(".", ",") + " h"

@@ -9,14 +9,15 @@ from hypothesis import strategies as st
 
 from clauses.models.enums import EmploymentType
 from clauses.rules.names import name_key, normalise_name
-from imports.headers import Field, field_of, find_header
-from imports.normalise import (
+from imports.cells import (
     employment_type,
     parse_date,
     parse_hours,
     parse_month,
     split_combined_name,
 )
+from imports.headers import HOUR_SHEET, Field, field_of
+from imports.table import find_header
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,7 @@ def test_header_is_found_under_a_title_block():
         ["N° marché", "NOM", "Prénom", "Période", "Nombre d'heures"],
         ["DEP93", "Martin", "Sophie", "mars 2024", "35h"],
     ]
-    header = find_header(rows)
+    header = find_header(rows, HOUR_SHEET)
     assert header is not None
     assert header.index == 2
     assert header.columns[Field.HOURS] == 4
@@ -237,6 +238,6 @@ def test_header_is_found_under_a_title_block():
 
 
 def test_no_header_without_hours_month_and_name():
-    assert find_header([["Nom", "Prénom", "Heures"], ["a", "b", 3]]) is None
+    assert find_header([["Nom", "Prénom", "Heures"], ["a", "b", 3]], HOUR_SHEET) is None
     rows = [[None]] * 30 + [["Nom", "Mois", "Heures"]]
-    assert find_header(rows) is None  # beyond the first 30 rows
+    assert find_header(rows, HOUR_SHEET) is None  # beyond the first 30 rows

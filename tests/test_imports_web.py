@@ -47,7 +47,7 @@ def test_contractor_uploads_previews_and_confirms(client, world, db_session):
     preview_url = response.headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert "Vérifier avant d'enregistrer" in page
-    assert "heures illisibles « beaucoup »" in page
+    assert "Heures illisibles « beaucoup »" in page
     assert batches(db_session) == []
     response = confirm(client, preview_url)
     assert response.status_code == 302
@@ -98,7 +98,7 @@ def test_contractor_cannot_name_another_contractors_contract(client, world):
         ]
     )
     page = client.get(upload(client, content).headers["Location"]).get_data(as_text=True)
-    assert f"le marché « {world.other_contract.reference} » est inconnu" in page
+    assert f"Le marché « {world.other_contract.reference} » est inconnu" in page
 
 
 def test_unreadable_file_is_a_clear_message(client, world):
@@ -138,7 +138,7 @@ def test_batch_files_rejected_rows_and_rollback(client, world, db_session):
     rejected = read(client.get(f"{detail_url}/rejected.xlsx").data).sheets[0]
     assert rejected.rows[0][:3] == ["Ligne", "Motif du rejet", "Référence marché"]
     assert rejected.rows[1][0] == 3
-    assert "heures négatives" in rejected.rows[1][1]
+    assert "Heures négatives" in rejected.rows[1][1]
     world_entries = 2
     assert db_session.scalar(sa.select(sa.func.count()).select_from(HourEntry)) == world_entries + 1
     token = csrf_token(client, detail_url)

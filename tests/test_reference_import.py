@@ -10,8 +10,10 @@ from typing import Any
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from clauses.errors import MissingColumns, UnreadableFile
+from clauses.messages import imports as messages
 from clauses.models import (
     AuditLog,
     Contract,
@@ -23,8 +25,10 @@ from clauses.models import (
     ScheduledHours,
     Sex,
 )
-from clauses.services import reference_import as ri
-from clauses.services.reference_import import import_contracts, import_participants
+from clauses.services.contracts_import import import_contracts
+from clauses.services.participants_import import import_participants
+from imports import cells
+from imports.records import ReferenceImportReport
 from tests.conftest import FIXTURES
 from tests.factories import OrganisationFactory, ParticipantFactory
 
@@ -87,7 +91,7 @@ def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> bytes:
     return path.read_bytes()
 
 
-def issues(report: ri.ReferenceImportReport, kind: str = "errors") -> set[tuple[str, Any, str]]:
+def issues(report: ReferenceImportReport, kind: str = "errors") -> set[tuple[str, Any, str]]:
     return {(i.sheet, i.row, i.code.value) for i in getattr(report, kind)}
 
 
@@ -104,16 +108,27 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def french(app):
+    """An issue's sentence, as a French page shows it."""
+
+    def render(issue):
+        with app.test_request_context(), force_locale("fr"):
+            return messages.sentence(issue)
+
+    return render
+
+
 # --- The shared fixtures, through the command line -------------------------------------------
 
 
 def test_fixtures_import_through_the_command_line(runner, db_session):
     result = runner.invoke(args=["import-contracts", str(FIXTURES / "contracts.xlsx")])
     assert result.exit_code == 0, result.output
-    assert "Marchés : 4 créé(s), 0 mis à jour" in result.output
+    assert "Marchés : 4 créés, 0 mis à jour" in result.output
     result = runner.invoke(args=["import-participants", str(FIXTURES / "participants.xlsx")])
     assert result.exit_code == 0, result.output
-    assert "Participant·es : 11 créé(s)" in result.output
+    assert "Participant·es : 11 créés" in result.output
 
     assert count(db_session, Contract) == 4
     assert count(db_session, Participant) == 11
@@ -277,7 +292,7 @@ def test_an_absent_optional_column_leaves_the_value_alone(db_session, tmp_path):
 # --- Bad rows --------------------------------------------------------------------------------
 
 
-def test_bad_contract_rows_are_rejected_with_their_sheet_and_row(db_session, tmp_path):
+def test_bad_contract_rows_are_rejected_with_their_sheet_and_row(db_session, tmp_path, french):
     content = workbook(
         tmp_path / "contracts.xlsx",
         {
@@ -308,13 +323,13 @@ def test_bad_contract_rows_are_rejected_with_their_sheet_and_row(db_session, tmp
     }
     assert (report.created, report.rejected) == (1, 5)
     assert issues(report, "warnings") == {("Notice", None, "sheet_skipped")}
-    assert all(issue.message for issue in report.errors)
-    messages = {issue.row: issue.message for issue in report.errors}
-    assert "41234567000018" in messages[5]
-    assert "précède" in messages[6]
-    assert "Référence" in messages[7]
-    assert "beaucoup" in messages[8]
-    assert "ligne 4" in messages[9]
+    assert all(french(issue) for issue in report.errors)
+    sentences = {issue.row: french(issue) for issue in report.errors}
+    assert "41234567000018" in sentences[5]
+    assert "précède" in sentences[6]
+    assert "Référence" in sentences[7]
+    assert "beaucoup" in sentences[8]
+    assert "ligne 4" in sentences[9]
     assert db_session.scalars(sa.select(Contract.reference)).all() == ["OK-1"]
 
 
@@ -327,8 +342,11 @@ def test_bad_rows_are_printed_by_the_command_line(runner, db_session, tmp_path):
     result = runner.invoke(args=["import-contracts", str(tmp_path / "contracts.xlsx")])
 
     assert result.exit_code == 0, result.output
-    assert "Erreur — feuille « Marchés », ligne 3 : « SIRET titulaire » invalide" in result.output
-    assert "1 créé(s), 0 mis à jour, 0 inchangé(s), 1 ligne(s) rejetée(s)" in result.output
+    assert (
+        "Erreur [siret_invalid] Feuille « Marchés », ligne 3 : « SIRET titulaire » invalide"
+        in result.output
+    )
+    assert "1 créé, 0 mis à jour, 0 inchangé, 1 ligne rejetée" in result.output
     result = runner.invoke(args=["import-contracts", "--json", str(tmp_path / "contracts.xlsx")])
     report = json.loads(result.output)
     assert (report["unchanged"], report["rejected"]) == (1, 1)
@@ -340,7 +358,7 @@ def test_bad_rows_are_printed_by_the_command_line(runner, db_session, tmp_path):
     }
 
 
-def test_bad_participant_rows_and_an_unknown_criterion(db_session, tmp_path):
+def test_bad_participant_rows_and_an_unknown_criterion(db_session, tmp_path, french):
     content = workbook(
         tmp_path / "participants.xlsx",
         {
@@ -366,7 +384,7 @@ def test_bad_participant_rows_and_an_unknown_criterion(db_session, tmp_path):
         ("Participants", 7, "duplicate_row"),
     }
     assert issues(report, "warnings") == {("Participants", 2, "criterion_unknown")}
-    assert "Bénéficiaire de l'AAH" in report.warnings[0].message
+    assert "Bénéficiaire de l'AAH" in french(report.warnings[0])
     assert (report.created, report.rejected) == (1, 5)
     person = db_session.scalar(sa.select(Participant))
     assert person.criteria == {Criterion.LONG_TERM_JOB_SEEKER, Criterion.OVER_50}
@@ -538,11 +556,13 @@ def test_missing_required_columns_exit_2_naming_them(runner, db_session, tmp_pat
     assert count(db_session, Contract) == 0
 
 
-def test_the_service_raises_file_level_problems(db_session):
+def test_the_service_raises_file_level_problems(app, db_session):
     with pytest.raises(UnreadableFile):
         import_contracts(db_session, None, b"PK\x03\x04garbage", "broken.xlsx")
-    with pytest.raises(MissingColumns, match="Aucune ligne d'en-tête"):
+    with pytest.raises(MissingColumns) as raised:
         import_participants(db_session, None, b"a;b\n1;2\n", "people.csv")
+    with app.app_context():
+        assert "Aucune ligne d'en-tête" in raised.value.message
 
 
 # --- Values ----------------------------------------------------------------------------------
@@ -567,7 +587,7 @@ def test_the_service_raises_file_level_problems(db_session):
     ],
 )
 def test_parse_hours(value, expected):
-    assert ri.parse_hours(value) == expected  # the timesheet parser, shared
+    assert cells.parse_hours(value) == expected  # the timesheet parser, shared
 
 
 @pytest.mark.parametrize(
@@ -575,7 +595,7 @@ def test_parse_hours(value, expected):
     [(0.05, Decimal(5)), (5, Decimal(5)), ("5,5 %", Decimal("5.5")), ("0,5%", Decimal("0.5"))],
 )
 def test_parse_percent(value, expected):
-    assert ri.parse_percent(value) == expected
+    assert cells.parse_percent(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -584,7 +604,7 @@ def test_parse_percent(value, expected):
      ("yes", True), ("no", False), (True, True), ("peut-être", None)],
 )  # fmt: skip
 def test_parse_bool(value, expected):
-    assert ri.parse_bool(value) is expected
+    assert cells.parse_bool(value) is expected
 
 
 @pytest.mark.parametrize(
@@ -593,7 +613,7 @@ def test_parse_bool(value, expected):
      ("Homme", Sex.MALE), ("M.", Sex.MALE), ("H", Sex.MALE), ("?", None)],
 )  # fmt: skip
 def test_parse_sex(value, expected):
-    assert ri.parse_sex(value) is expected
+    assert cells.parse_sex(value) is expected
 
 
 @pytest.mark.parametrize(
@@ -618,11 +638,11 @@ def test_parse_sex(value, expected):
     ],
 )
 def test_criteria_synonyms(text, criterion):
-    assert ri.parse_criteria(text) == ({criterion}, [])
+    assert cells.parse_criteria(text) == ({criterion}, [])
 
 
 def test_criteria_are_split_on_semicolons_and_unknown_ones_kept():
-    assert ri.parse_criteria(" RSA ;; Parent isolé;DELD ") == (
+    assert cells.parse_criteria(" RSA ;; Parent isolé;DELD ") == (
         {Criterion.RSA, Criterion.LONG_TERM_JOB_SEEKER},
         ["Parent isolé"],
     )

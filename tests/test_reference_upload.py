@@ -30,12 +30,12 @@ def test_clause_team_imports_the_fixture_files(
     response = send(client, path, (FIXTURES / fixture).read_bytes(), fixture)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert f"{count} créé(s), 0 mis à jour" in page
+    assert f"{count} créés, 0 mis à jour" in page
     assert db_session.scalar(sa.select(sa.func.count()).select_from(model)) == before + count
     event = db_session.scalars(sa.select(AuditLog).where(AuditLog.action == "import")).one()
     assert event.user_id == world.facilitator.id
     again = send(client, path, (FIXTURES / fixture).read_bytes(), fixture).get_data(as_text=True)
-    assert f"0 créé(s), 0 mis à jour, {count} inchangé(s)" in again
+    assert f"0 créé, 0 mis à jour, {count} inchangés" in again
 
 
 def test_bad_file_is_a_message_not_a_crash(client, world):

@@ -18,7 +18,9 @@ Sentence = Callable[[Params], str]
 
 def _catalogue() -> dict[str, Sentence]:
     # Each area's module is imported here, so that adding one is one line.
-    modules: tuple[Mapping[str, Sentence], ...] = ()
+    from clauses.messages import imports
+
+    modules: tuple[Mapping[str, Sentence], ...] = (imports.SENTENCES,)
     catalogue: dict[str, Sentence] = {}
     for sentences in modules:
         overlap = catalogue.keys() & sentences.keys()

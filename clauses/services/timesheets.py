@@ -6,6 +6,7 @@ import re
 import secrets
 import time
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from clauses.access import policy
-from clauses.errors import FileAlreadyImported, InvalidValue
+from clauses.errors import BatchAlreadyRolledBack, FileAlreadyImported
 from clauses.models import BatchState, Contract, ImportBatch, Participant, User
 from clauses.services import audit, hours_summary
 from imports import commit as committing
@@ -49,10 +50,7 @@ def import_timesheet(
     sha256 = hashlib.sha256(content).hexdigest()
     # Checked first, so a dry run of a file already sent says so too.
     if committing.already_imported(session, sha256):
-        raise FileAlreadyImported(
-            f"Ce fichier ({filename}) a déjà été importé à l'identique : il n'est pas importé "
-            "une seconde fois."
-        )
+        raise FileAlreadyImported(filename=filename)
     workbook = read(content)
     ctx = Context(
         contracts=contracts_by_key(session, contractor_id),
@@ -180,7 +178,7 @@ def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[
 def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) -> None:
     """The batch's hours no longer count: each key it touched gets back its earlier hours."""
     if batch.state is BatchState.ROLLED_BACK:
-        raise InvalidValue("Cet import a déjà été annulé.")
+        raise BatchAlreadyRolledBack()
     done = committing.roll_back(session, batch, actor)
     hours_summary.refresh(session, done.contract_ids)
     audit.record(
@@ -195,8 +193,11 @@ def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) ->
     )
 
 
-def rejected_rows(batch: ImportBatch) -> bytes:
-    return rejected_rows_workbook(batch.content, batch.report.get("errors", []))
+def rejected_rows(
+    batch: ImportBatch, render: Callable[[Mapping[str, object]], str], headings: tuple[str, str]
+) -> bytes:
+    """The batch's rejected rows to fix; render gives an error's reason in the reader's language."""
+    return rejected_rows_workbook(batch.content, batch.report.get("errors", []), render, headings)
 
 
 def template_for(session: Session, contractor_id: int | None, today: date) -> bytes:

@@ -22,7 +22,7 @@ from clauses.errors import InvalidValue
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
 from clauses.models import Contract, User
-from clauses.services import contract_page, contracts, reference_import
+from clauses.services import contract_page, contracts, contracts_import
 from clauses.views import charts, reference_files
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
@@ -133,7 +133,7 @@ def new() -> str | Response:
 @web.requires(policy.can_edit_reference_data)
 def import_file() -> str:
     return reference_files.import_page(
-        reference_import.import_contracts,
+        contracts_import.import_contracts,
         _("Import contracts"),
         _(
             "Référence, Intitulé, Opération, Acheteur, Titulaire, SIRET titulaire, Corps d'état, "

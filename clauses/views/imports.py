@@ -22,6 +22,7 @@ from clauses.access import policy, web
 from clauses.errors import ClausesError
 from clauses.extensions import db
 from clauses.forms.imports import ConfirmForm, UploadForm
+from clauses.messages import imports as messages
 from clauses.models import Contract, ImportBatch
 from clauses.services import listing, timesheets
 from imports.results import ImportReport
@@ -101,9 +102,14 @@ def preview(token: str) -> str | Response:
         timesheets.discard_pending(_pending_folder(), token)
         flash(error.message, "danger")
         return redirect(url_for("imports.new"))
-    totals = timesheets.hours_by_contract_and_month(db.session(), report)
     return render_template(
-        "imports/preview.html", upload=upload, report=report, totals=totals, form=ConfirmForm()
+        "imports/preview.html",
+        upload=upload,
+        counts=report.counts(),
+        errors=messages.shown(report.errors),
+        warnings=messages.shown(report.warnings),
+        totals=timesheets.hours_by_contract_and_month(db.session(), report),
+        form=ConfirmForm(),
     )
 
 
@@ -141,7 +147,13 @@ def cancel(token: str) -> Response:
 @web.requires(policy.can_upload)
 def detail(batch_id: int) -> str:
     batch = web.batch_or_404(batch_id)
-    return render_template("imports/detail.html", batch=batch, form=ConfirmForm())
+    return render_template(
+        "imports/detail.html",
+        batch=batch,
+        errors=messages.shown(batch.report.get("errors", [])),
+        warnings=messages.shown(batch.report.get("warnings", [])),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/<int:batch_id>/file")
@@ -155,7 +167,10 @@ def download(batch_id: int) -> Response:
 @web.requires(policy.can_upload)
 def rejected(batch_id: int) -> Response:
     batch = web.batch_or_404(batch_id)
-    return _attachment(timesheets.rejected_rows(batch), f"rejets-import-{batch.id}.xlsx", XLSX)
+    content = timesheets.rejected_rows(
+        batch, messages.sentence, (_("Row"), _("Reason for rejection"))
+    )
+    return _attachment(content, f"rejets-import-{batch.id}.xlsx", XLSX)
 
 
 @bp.route("/<int:batch_id>/rollback", methods=["POST"])

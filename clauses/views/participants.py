@@ -12,7 +12,7 @@ from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
 from clauses.models import Criterion, Participant, Sex
-from clauses.services import contracts, participants, reference_import
+from clauses.services import contracts, participants, participants_import
 from clauses.views import labels, reference_files
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -63,7 +63,7 @@ def new() -> str | Response:
 @web.requires(policy.can_edit_reference_data)
 def import_file() -> str:
     return reference_files.import_page(
-        reference_import.import_participants,
+        participants_import.import_participants,
         _("Import participants"),
         _(
             "Nom, Prénom, Date de naissance, Sexe, Commune de résidence, QPV (oui/non), Critères "

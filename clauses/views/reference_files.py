@@ -5,6 +5,7 @@ shows what was created, updated and refused, row by row.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import flash, render_template
 from flask_babel import gettext as _
@@ -14,15 +15,16 @@ from clauses.access import web
 from clauses.errors import ClausesError
 from clauses.extensions import db
 from clauses.forms.imports import ReferenceFileForm
+from clauses.messages import imports as messages
 from clauses.models import User
-from clauses.services.reference_import import ReferenceImportReport
+from imports.records import ReferenceImportReport
 
 Importer = Callable[[Session, User | None, bytes, str], ReferenceImportReport]
 
 
 def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
     form = ReferenceFileForm()
-    report = None
+    shown: dict[str, Any] = {}
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -33,6 +35,15 @@ def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
         else:
             db.session.commit()
             flash(_("The file is imported."), "success")
+            shown = _report(report)
     return render_template(
-        "imports/reference.html", form=form, report=report, title=title, columns=columns, back=back
+        "imports/reference.html", form=form, title=title, columns=columns, back=back, **shown
     )
+
+
+def _report(report: ReferenceImportReport) -> dict[str, Any]:
+    return {
+        "summary": messages.reference_summary(report),
+        "errors": messages.shown(report.errors),
+        "warnings": messages.shown(report.warnings),
+    }

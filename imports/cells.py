@@ -1,13 +1,17 @@
-"""Cell values as contractors type them, turned into hours, months, dates, names and types.
+"""Cell values as people type them, turned into numbers, hours, months, dates, booleans, SIRET,
+sexes, names, employment types and eligibility criteria: the parsers every import shares.
 
-Each parser returns None for what it cannot read; deciding what that means is validate.py's job.
+Each parser returns None for what it cannot read; deciding what that means is each import's job.
 """
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from clauses.models.enums import EmploymentType
+from stdnum.fr import siret as stdnum_siret
+
+from clauses.models.enums import Criterion, EmploymentType, Sex
 from clauses.rules.names import normalise_name
 
 TWO_PLACES = Decimal("0.01")
@@ -24,12 +28,24 @@ def is_blank(value: object) -> bool:
 
 
 def text(value: object) -> str:
-    """A cell as text, trimmed; numbers without a useless ".0"."""
+    """A cell as text, trimmed: whole numbers without a useless ".0" (a SIRET typed as a
+    number), dates as dd/mm/yyyy."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, date):  # a datetime too
+        return value.strftime("%d/%m/%Y")
     return str(value).strip()
+
+
+def clean(value: object) -> object:
+    """None for an empty cell (blank text, or NaN), text trimmed, anything else as it is."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def parse_hours(value: object) -> Decimal | None:
@@ -85,6 +101,40 @@ def parse_number(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def parse_decimal(value: object, *, suffixes: tuple[str, ...] = ()) -> Decimal | None:
+    """A number cell, or text as parse_number reads it once a unit suffix is dropped."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
+        return None
+    raw = value.upper().strip()
+    for suffix in suffixes:
+        raw = raw.removesuffix(suffix).strip()
+    return parse_number(raw)
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """Euros: 1250000, "1 250 000,50 €", "3 000 EUR HT"."""
+    parsed = parse_decimal(value, suffixes=("HT", "EUROS", "EUR", "€"))
+    return None if parsed is None else parsed.quantize(TWO_PLACES)
+
+
+def parse_percent(value: object) -> Decimal | None:
+    """5, "5 %", "5,5%"; a number below 1 without "%" is a fraction, as Excel stores 5 %."""
+    parsed = parse_decimal(value, suffixes=("%",))
+    if parsed is None:
+        return None
+    if not (isinstance(value, str) and "%" in value) and 0 < parsed < 1:
+        parsed *= 100
+    return parsed.quantize(TWO_PLACES)
 
 
 MONTHS = {
@@ -238,3 +288,95 @@ def employment_type(value: object) -> EmploymentType | None:
     """The type a cell names through the synonym table; None when it names none we know."""
     key = normalise_name(text(value))
     return EMPLOYMENT_TYPES.get(key)
+
+
+_TRUE = frozenset({"OUI", "O", "YES", "Y", "X", "1", "TRUE", "VRAI"})
+_FALSE = frozenset({"NON", "N", "NO", "0", "FALSE", "FAUX"})
+
+
+def parse_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    label = normalise_name(text(value))
+    return True if label in _TRUE else False if label in _FALSE else None
+
+
+_SEXES = {
+    **dict.fromkeys(("F", "FEMME", "FEMININ", "MME", "MADAME", "MLLE", "W", "FEMALE"), Sex.FEMALE),
+    **dict.fromkeys(("M", "H", "HOMME", "MASCULIN", "MR", "MONSIEUR", "MALE"), Sex.MALE),
+}
+
+
+def parse_sex(value: object) -> Sex | None:
+    return _SEXES.get(normalise_name(text(value)))
+
+
+_SIRET_SEPARATORS = re.compile(r"[\s.\u00a0]")
+
+
+def parse_siret(value: object) -> str | None:
+    """14 digits valid as stdnum checks them (SIREN and SIRET check digits, La Poste's
+    exception), spaces and dots dropped."""
+    compact = _SIRET_SEPARATORS.sub("", text(value))
+    if isinstance(value, int | float) and compact.isdigit():
+        compact = compact.zfill(14)  # a SIRET typed as a number lost its leading zeros
+    return compact if stdnum_siret.is_valid(compact) else None
+
+
+_CRITERIA_SYNONYMS = {
+    Criterion.LONG_TERM_JOB_SEEKER: (
+        "DELD", "DETLD", "demandeur d'emploi longue durée", "demandeur d'emploi de longue durée",
+        "demandeuse d'emploi de longue durée", "demandeur d'emploi très longue durée",
+        "chômeur longue durée", "chômeur de longue durée", "DE longue durée",
+        "long term job seeker",
+    ),
+    Criterion.OVER_50: (
+        "Senior 50+", "Senior", "Seniors", "plus de 50 ans", "+ de 50 ans", "50 ans et plus",
+        "50 ans +", "50+", "over 50",
+    ),
+    Criterion.RQTH: (
+        "RQTH", "TH", "BOETH", "Travailleur handicapé", "Travailleuse handicapée",
+        "Travailleur handicapée", "Personne en situation de handicap",
+    ),
+    Criterion.YOUNG_WITHOUT_QUALIFICATION: (
+        "Jeune sans qualification", "Jeunes sans qualification", "-26 ans sans qualification",
+        "moins de 26 ans sans qualification", "jeune de moins de 26 ans sans qualification",
+        "jeune peu qualifié", "jeune non qualifié", "young without qualification",
+    ),
+    Criterion.REFUGEE: (
+        "Réfugié", "Réfugiée", "BPI", "Bénéficiaire de la protection internationale",
+        "Protection internationale", "refugee",
+    ),
+    Criterion.QPV_RESIDENT: (
+        "Résident QPV", "Résidente QPV", "Habitant QPV", "Habitante QPV", "Résident d'un QPV",
+        "Habitant d'un QPV", "Quartier prioritaire", "QPV", "qpv resident",
+    ),
+    Criterion.RSA: ("RSA", "BRSA", "Bénéficiaire du RSA", "Allocataire du RSA", "Bénéficiaire RSA"),
+    Criterion.SIAE_EMPLOYEE: (
+        "Salarié SIAE", "Salariée SIAE", "SIAE", "Salarié d'une SIAE", "Salarié IAE", "IAE",
+        "Salarié en insertion", "siae employee",
+    ),
+}  # fmt: skip
+CRITERIA = {
+    normalise_name(synonym): criterion
+    for criterion, synonyms in _CRITERIA_SYNONYMS.items()
+    for synonym in (*synonyms, criterion.value)
+}
+
+
+def parse_criteria(value: str) -> tuple[set[Criterion], list[str]]:
+    """Criteria separated by ";" (or line breaks): the known ones, and the others as written."""
+    known: set[Criterion] = set()
+    unknown: list[str] = []
+    for part in re.split(r"[;\n]", value):
+        part = part.strip()
+        if not part:
+            continue
+        criterion = CRITERIA.get(normalise_name(part))
+        if criterion is None:
+            unknown.append(part)
+        else:
+            known.add(criterion)
+    return known, unknown
