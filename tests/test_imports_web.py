@@ -174,7 +174,12 @@ def test_others_never_see_a_batch(client, app, world, who):
     assert world.contract.reference not in other.get("/imports/").get_data(as_text=True)
 
 
-def test_filled_in_template_imports_without_errors(client, world, db_session):
+@pytest.mark.xfail(
+    strict=True,
+    reason="imports/template.py marks its helper sheets (ClausesHelperSheet<N>) on the downloads "
+    "branch of issue 12: this mark goes once both are merged",
+)
+def test_filled_in_template_imports_without_errors_or_warnings(client, world, db_session):
     login(client, world.contractor)
     template = openpyxl.load_workbook(io.BytesIO(client.get("/imports/template.xlsx").data))
     references = [cell.value for cell in template["Listes"]["A"] if cell.value]
@@ -195,6 +200,8 @@ def test_filled_in_template_imports_without_errors(client, world, db_session):
     preview_url = upload(client, buffer.getvalue(), filename="modele.xlsx").headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert "Aucune ligne n'est rejetée." in page
+    # Its helper sheets (Listes, Personnes, Consignes) are marked as such: no sheet_skipped.
+    assert "Aucun avertissement." in page
     confirm(client, preview_url)
     [batch] = batches(db_session)
     assert (batch.rows_accepted, batch.rows_rejected) == (len(types), 0)
