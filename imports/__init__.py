@@ -1,5 +1,13 @@
-"""The timesheet import pipeline: read → find headers → normalise → validate → match → commit.
+"""Reading the spreadsheets people send: one table reader for every import, then each import.
 
-No Flask here: reference data is loaded first through a plain SQLAlchemy Session, and only
-commit.py writes, through the Session its caller passes.
+- read.py, table.py, cells.py, codes.py: sheets and merged cells, the header found through each
+  import's column declarations, the rows every import skips, the cell parsers, and the codes and
+  issues (code and params; the sentence is rendered by clauses.messages where it is shown);
+- records.py, contracts.py, participants.py: the reference files' rows and what each becomes;
+- headers.py, validate.py, match.py, pipeline.py, results.py, commit.py: the hour sheets, read →
+  find headers → normalise → validate → match → commit; rejected.py and template.py, the
+  downloads.
+
+No Flask and no services here: reference data is loaded first through a plain SQLAlchemy Session,
+and only commit.py writes, through the Session its caller passes.
 """

@@ -27,7 +27,7 @@ class RowReader:
 
     def __init__(
         self, sheet: str, number: int, cells: Mapping[str, object], labels: Mapping[str, str]
-    ):
+    ) -> None:
         self.sheet = sheet
         self.number = number
         self._cells = cells
@@ -189,16 +189,18 @@ def tables(
     """The data rows of the sheets holding `main`, then of those holding `others`; any other
     sheet with something in it is skipped with a warning. No sheet holding `main` is a
     file-level error naming the columns the most header-like row lacks."""
-    found: list[RowReader] | None = None
+    found: list[RowReader] = []
     extra: list[RowReader] = []
+    main_sheets = 0
     for sheet in workbook.data_sheets:
         if header := find_header(sheet.rows, main):
-            found = [*(found or []), *_rows(sheet, header, main)]
+            found.extend(_rows(sheet, header, main))
+            main_sheets += 1
         elif others and (header := find_header(sheet.rows, others)):
             extra.extend(_rows(sheet, header, others))
         elif not all(is_blank(cell) for row in sheet.rows for cell in row):
             tally.warnings.append(Issue(sheet.name, None, Code.SHEET_SKIPPED))
-    if found is None:
+    if not main_sheets:
         raise _missing_columns(workbook, main, filename)
     return found, extra
 

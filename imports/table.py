@@ -88,6 +88,7 @@ class Header:
     index: int
     columns: dict[str, int]
     labels: tuple[str, ...]  # the header's cells, normalised: a repeated header equals them
+    labelled: tuple[int, ...]  # the positions of its non-empty cells
 
     def has(self, key: str) -> bool:
         return key in self.columns
@@ -98,7 +99,9 @@ def find_header(rows: Sequence[Sequence[object]], layout: Layout) -> Header | No
     for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns = layout.columns_of(cells)
         if layout.is_header(columns):
-            return Header(index, columns, normalised_cells(cells))
+            labels = normalised_cells(cells)
+            labelled = tuple(position for position, label in enumerate(labels) if label)
+            return Header(index, columns, labels, labelled)
     return None
 
 
@@ -127,9 +130,10 @@ def rows_below(sheet: Sheet, header: Header) -> Iterator[Row]:
     """Every non-empty row under the header, told apart: data, total, or repeated header."""
     for index in range(header.index + 1, len(sheet.rows)):
         cells = sheet.rows[index]
-        if all(is_blank(value) for value in cells):
+        first = next((value for value in cells if not is_blank(value)), None)
+        if first is None:
             continue
-        if is_total(cells):
+        if is_total(first):
             yield Row(index + 1, cells, RowKind.TOTAL)
         elif repeats(cells, header):
             yield Row(index + 1, cells, RowKind.REPEATED_HEADER)
@@ -137,18 +141,17 @@ def rows_below(sheet: Sheet, header: Header) -> Iterator[Row]:
             yield Row(index + 1, cells, RowKind.DATA)
 
 
-def is_total(cells: Sequence[object]) -> bool:
-    """ "TOTAL", "Total général", "Sous-total": the first filled cell says so."""
-    first = next((text(value) for value in cells if not is_blank(value)), "")
-    label = first.upper().replace("-", " ")
-    return any(label.startswith(word) for word in TOTAL_WORDS)
+def is_total(first: object) -> bool:
+    """ "TOTAL", "Total général", "Sous-total": a row's first filled cell says so."""
+    label = text(first).upper().replace("-", " ")
+    return label.startswith(TOTAL_WORDS)
 
 
 def repeats(cells: Sequence[object], header: Header) -> bool:
     """The header again (a sheet pasted under another), whatever its case and accents. A
     header's cells are text where the header has a label: most data rows hold a number or a
     date in one of them, so they are told apart before any normalising."""
-    for position, label in enumerate(header.labels):
-        if label and not (position < len(cells) and isinstance(cells[position], str)):
+    for position in header.labelled:
+        if position >= len(cells) or not isinstance(cells[position], str):
             return False
     return normalised_cells(cells) == header.labels

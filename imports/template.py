@@ -33,7 +33,7 @@ HEADERS = (
     "Employeur",
 )
 WIDTHS = (22, 22, 20, 18, 12, 10, 30, 30)
-# Each label maps to its type through imports.normalise.EMPLOYMENT_TYPES.
+# Each label maps to its type through imports.cells.EMPLOYMENT_TYPES.
 TYPE_LABELS = (
     "CDI",
     "CDD",
