@@ -22,9 +22,11 @@ from imports.codes import Code
 from imports.records import RowReader
 from imports.table import Columns, column
 
-MAX_COMMITTED_HOURS = Decimal(1_000_000)
-MAX_AMOUNT = Decimal("999999999999.99")
-HUNDREDTH = Decimal("0.01")
+# Bounds of the numbers a row may hold (hours and amounts have two decimals).
+COMMITTED_HOURS = (Decimal("0.01"), Decimal(1_000_000))
+SCHEDULED_HOURS = (Decimal(0), Decimal(1_000_000))
+AMOUNT = (Decimal(0), Decimal("999999999999.99"))
+PERCENT = (Decimal(0), Decimal(100))
 
 _REFERENCE_NAMES = (
     "Référence du marché", "Référence marché", "Réf", "Réf marché", "N° de marché", "N° marché",
@@ -162,27 +164,11 @@ def _period(row: RowReader) -> tuple[date | None, date | None]:
 
 
 def _numbers(row: RowReader) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    hours = row.within(
-        "committed_hours",
-        row.value("committed_hours", parse_hours, Code.HOURS_INVALID, required=True),
-        HUNDREDTH,
-        MAX_COMMITTED_HOURS,
-        Code.HOURS_INVALID,
+    hours = row.bounded(
+        "committed_hours", parse_hours, Code.HOURS_INVALID, COMMITTED_HOURS, required=True
     )
-    amount = row.within(
-        "amount",
-        row.value("amount", parse_amount, Code.NUMBER_INVALID),
-        Decimal(0),
-        MAX_AMOUNT,
-        Code.NUMBER_INVALID,
-    )
-    rate = row.within(
-        "insertion_rate",
-        row.value("insertion_rate", parse_percent, Code.NUMBER_INVALID),
-        Decimal(0),
-        Decimal(100),
-        Code.NUMBER_INVALID,
-    )
+    amount = row.bounded("amount", parse_amount, Code.NUMBER_INVALID, AMOUNT)
+    rate = row.bounded("insertion_rate", parse_percent, Code.NUMBER_INVALID, PERCENT)
     return hours, amount, rate
 
 
@@ -242,13 +228,7 @@ def _schedule_line(
     reference = row.text("reference", 80, required=True)
     key = Contract.key_of(reference)
     month = row.value("month", parse_month, Code.MONTH_INVALID, required=True)
-    hours = row.within(
-        "hours",
-        row.value("hours", parse_hours, Code.HOURS_INVALID, required=True),
-        Decimal(0),
-        MAX_COMMITTED_HOURS,
-        Code.HOURS_INVALID,
-    )
+    hours = row.bounded("hours", parse_hours, Code.HOURS_INVALID, SCHEDULED_HOURS, required=True)
     if reference and key in rejected:
         row.error(Code.CONTRACT_UNKNOWN, reference=reference, rejected_row=rejected[key])
     elif reference and key not in contracts:

@@ -7,6 +7,7 @@ column) and what a row becomes (imports/contracts.py, imports/participants.py); 
 load what is known and save.
 """
 
+import hashlib
 from collections.abc import Callable, Hashable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -79,10 +80,18 @@ class RowReader:
     def siret(self, key: str) -> str | None:
         return self.value(key, parse_siret, Code.SIRET_INVALID)
 
-    def within(
-        self, key: str, number: Decimal | None, minimum: Decimal, maximum: Decimal, code: Code
+    def bounded(
+        self,
+        key: str,
+        parse: Callable[[object], Decimal | None],
+        code: Code,
+        bounds: tuple[Decimal, Decimal],
+        *,
+        required: bool = False,
     ) -> Decimal | None:
-        """The number when it lies in [minimum, maximum]; else an error, and None."""
+        """The parsed number when it lies within bounds; else an error, and None."""
+        number = self.value(key, parse, code, required=required)
+        minimum, maximum = bounds
         if number is None or minimum <= number <= maximum:
             return number
         self.error(
@@ -173,6 +182,16 @@ class ReferenceImportReport:
             "unchanged": self.unchanged,
             "rejected": self.rejected,
             "schedules_replaced": self.schedules_replaced,
+        }
+
+    def audit_details(self, content: bytes, filename: str) -> dict[str, object]:
+        """What the import's one audit event says of the file."""
+        sha256 = hashlib.sha256(content).hexdigest()
+        return {
+            "filename": filename,
+            "sha256": sha256,
+            "warnings": len(self.warnings),
+            **self.counts(),
         }
 
 

@@ -11,11 +11,14 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from openpyxl.workbook.defined_name import DefinedName
 
 from clauses.errors import ContractColumnMissing, FileAlreadyImported, NoHeader, UnreadableFile
 from clauses.messages import imports as messages
 from clauses.models import AuditLog, BatchLine, BatchState, HourEntry, ImportBatch, Participant
+from clauses.rules.names import normalise_name
 from clauses.services.timesheets import import_timesheet, roll_back_batch
+from imports.read import read
 from imports.template import HEADERS
 from tests.factories import ContractFactory, OrganisationFactory, ParticipantFactory
 
@@ -23,7 +26,8 @@ AS_OF = date(2024, 4, 8)
 HEADER = list(HEADERS[:7])  # the template's headers, without the employer
 
 
-def xlsx(rows, sheet="Heures", merges=(), extra_sheets=()):
+def xlsx(rows, sheet="Heures", merges=(), extra_sheets=(), helpers=()):
+    """A workbook; `helpers` are sheets marked as the template marks its helper sheets."""
     workbook = openpyxl.Workbook()
     ws = workbook.active
     ws.title = sheet
@@ -35,6 +39,10 @@ def xlsx(rows, sheet="Heures", merges=(), extra_sheets=()):
         other = workbook.create_sheet(name)
         for row in extra_rows:
             other.append(row)
+    for number, name in enumerate(helpers, start=1):
+        quoted = name.replace("'", "''")
+        marker = DefinedName(f"ClausesHelperSheet{number}", attr_text=f"'{quoted}'!$A$1")
+        workbook.defined_names[marker.name] = marker
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -254,6 +262,41 @@ def test_combined_name_column_and_english_headers(db_session, contract, karim):
     report = run(db_session, content)
     assert report.errors == []
     assert report.accepted[0].person.id == karim.id
+
+
+def test_a_repeated_header_in_capitals_is_skipped(db_session, contract, karim):
+    shouted = [normalise_name(label) for label in HEADER]  # as a pasted copy may write it
+    content = xlsx([HEADER, row(month=date(2024, 1, 1)), shouted, row(month=date(2024, 2, 1))])
+    counts = run(db_session, content).counts()
+    assert (counts["rows_accepted"], counts["rows_rejected"], counts["rows_skipped"]) == (2, 0, 1)
+
+
+def test_a_workbook_names_its_helper_sheets():
+    content = xlsx([HEADER], extra_sheets=[("L'istes", [["x"]]), ("Notes", [["y"]])],
+                   helpers=["L'istes"])  # fmt: skip
+    workbook = read(content)
+    assert workbook.helper_sheets == {"L'istes"}
+    assert [sheet.name for sheet in workbook.data_sheets] == ["Heures", "Notes"]
+
+
+def test_helper_sheets_are_skipped_without_a_warning(db_session, contract, karim):
+    content = xlsx(
+        [HEADER, row()],
+        extra_sheets=[
+            ("Listes", [["OPH93-2024-007"], ["03/2024"]]),
+            ("Consignes", [["Une ligne par personne et par mois."]]),
+            ("Notes", [["Relevé envoyé par le chef de chantier."]]),
+        ],
+        helpers=["Listes", "Consignes"],
+    )
+    report = run(db_session, content)
+    assert report.errors == []
+    assert [(w.sheet, w.code.value) for w in report.warnings] == [("Notes", "sheet_skipped")]
+
+
+def test_a_workbook_of_helper_sheets_only_has_no_header(db_session):
+    with pytest.raises(NoHeader):
+        run(db_session, xlsx([HEADER, row()], helpers=["Heures"]))
 
 
 def test_sheet_without_header_is_skipped_with_a_warning(db_session, contract, karim):

@@ -25,6 +25,7 @@ from clauses.models import (
     ScheduledHours,
     Sex,
 )
+from clauses.rules.names import normalise_name
 from clauses.services.contracts_import import import_contracts
 from clauses.services.participants_import import import_participants
 from imports import cells
@@ -331,6 +332,39 @@ def test_bad_contract_rows_are_rejected_with_their_sheet_and_row(db_session, tmp
     assert "beaucoup" in sentences[8]
     assert "ligne 4" in sentences[9]
     assert db_session.scalars(sa.select(Contract.reference)).all() == ["OK-1"]
+
+
+def test_a_sous_total_row_is_skipped(db_session, tmp_path):
+    subtotal = ["Sous-total", *[None] * 9, 2400]
+    content = workbook(
+        tmp_path / "c.xlsx",
+        {"Marchés": [CONTRACT_HEADER, contract_row("S-1"), contract_row("S-2"), subtotal]},
+    )
+    report = import_contracts(db_session, None, content, "c.xlsx")
+    assert (report.created, report.rejected, report.errors) == (2, 0, [])
+
+
+def shouted(header: list[str]) -> list[str]:
+    """A header as a pasted copy may write it: capitals, no accents."""
+    return [normalise_name(label) for label in header]
+
+
+def test_a_repeated_header_in_capitals_is_skipped_in_a_contracts_file(db_session, tmp_path):
+    rows = [CONTRACT_HEADER, contract_row("R-1"), shouted(CONTRACT_HEADER), contract_row("R-2")]
+    report = import_contracts(db_session, None, workbook(tmp_path / "c.xlsx", {"M": rows}), "c")
+    assert (report.created, report.rejected, report.errors) == (2, 0, [])
+
+
+def test_a_repeated_header_in_capitals_is_skipped_in_a_participants_file(db_session, tmp_path):
+    rows = [
+        PARTICIPANT_HEADER,
+        participant_row("Diallo"),
+        shouted(PARTICIPANT_HEADER),
+        participant_row("Sow"),
+    ]
+    content = workbook(tmp_path / "p.xlsx", {"Participants": rows})
+    report = import_participants(db_session, None, content, "p.xlsx")
+    assert (report.created, report.rejected, report.errors) == (2, 0, [])
 
 
 def test_bad_rows_are_printed_by_the_command_line(runner, db_session, tmp_path):

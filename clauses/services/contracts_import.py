@@ -8,7 +8,6 @@ cannot be read or lacks a required column raises. One audit event per file, none
 imports/contracts.py reads the rows; this module loads what is known and saves.
 """
 
-import hashlib
 from collections.abc import Hashable, Sequence
 
 import sqlalchemy as sa
@@ -64,15 +63,7 @@ def import_contracts(
     session.flush()
     report = tally.report()
     audit.record(
-        session,
-        actor,
-        "import",
-        "contracts_file",
-        None,
-        filename=filename,
-        sha256=hashlib.sha256(content).hexdigest(),
-        warnings=len(report.warnings),
-        **report.counts(),
+        session, actor, "import", "contracts_file", None, **report.audit_details(content, filename)
     )
     return report
 

@@ -4,7 +4,6 @@ rest still imports; only a file that cannot be read or lacks a required column r
 event per file. imports/participants.py reads the rows; this module loads the known people and
 saves."""
 
-import hashlib
 from collections.abc import Hashable
 from datetime import date
 
@@ -43,10 +42,7 @@ def import_participants(
         "import",
         "participants_file",
         None,
-        filename=filename,
-        sha256=hashlib.sha256(content).hexdigest(),
-        warnings=len(report.warnings),
-        **report.counts(),
+        **report.audit_details(content, filename),
     )
     return report
 
