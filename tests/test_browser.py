@@ -85,7 +85,7 @@ def test_contractor_uploads_a_sheet_previews_and_confirms(page: Page, live_serve
     expect(page.get_by_test_id("count-1")).to_have_text("1")
     expect(page.get_by_test_id("count-2")).to_have_text("1")
     expect(page.get_by_text("heures négatives (-4 h)")).to_be_visible()
-    page.get_by_role("button", name="Enregistrer les 1 lignes acceptées").click()
+    page.get_by_role("button", name="Enregistrer la ligne acceptée").click()
     expect(page.get_by_text("Le fichier est importé.")).to_be_visible()
     expect(
         page.get_by_role("link", name="Télécharger les lignes rejetées (.xlsx) pour les corriger")
