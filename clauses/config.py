@@ -40,8 +40,8 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     LANGUAGES = ("fr", "en")
-    # The language of the command line's messages (CLAUSES_CLI_LANGUAGE=en for English).
-    CLI_LANGUAGE = "fr"
+    # The command line speaks French unless told otherwise (CLAUSES_CLI_LOCALE=en).
+    CLI_LOCALE = "fr"
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # Where users reach the app (e.g. "https://clauses.example.fr"): e-mails link to its pages.

@@ -42,8 +42,8 @@ def _load_user(user_id: str) -> object:
 
 def select_locale() -> str:
     """French unless the user chose otherwise with the language switch; outside a request (the
-    command line), the CLI_LANGUAGE setting."""
-    lang = session.get("lang") if has_request_context() else current_app.config["CLI_LANGUAGE"]
+    command line), the CLI_LOCALE setting."""
+    lang = session.get("lang") if has_request_context() else current_app.config["CLI_LOCALE"]
     return lang if isinstance(lang, str) and lang in current_app.config["LANGUAGES"] else "fr"
 
 

@@ -195,7 +195,7 @@ def test_the_p4_preview_reads_only_in_the_chosen_language(app, client, world, p4
 def test_the_p4_json_messages_read_only_in_the_cli_language(
     app, db_session, p4, monkeypatch, language, other
 ):
-    monkeypatch.setitem(app.config, "CLI_LANGUAGE", language)
+    monkeypatch.setitem(app.config, "CLI_LOCALE", language)
     result = app.test_cli_runner().invoke(
         args=["import-timesheet", str(FIXTURES / "P4_erreurs.xlsx"), "--as-of", "2024-04-08",
               "--json"]
