@@ -82,9 +82,11 @@ def _check_zip(content: bytes) -> None:
         raise UnreadableFile(reason="zip_bomb")
 
 
-# The template marks each helper sheet with a workbook-level defined name ClausesHelperSheet<N>
-# whose value is '<sheet name>'!$A$1 (python-calamine does not expose defined names).
-HELPER_NAME = re.compile(r"ClausesHelperSheet\d+")
+# A helper sheet (the template's lists and instructions) is marked by a workbook-level defined
+# name ClausesHelperSheet<N> whose value is '<sheet name>'!$A$1; the reader passes over it.
+# python-calamine does not expose defined names: they are read from xl/workbook.xml.
+HELPER_SHEET_NAME = "ClausesHelperSheet"
+HELPER_NAME = re.compile(rf"{HELPER_SHEET_NAME}\d+")
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 

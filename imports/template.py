@@ -20,6 +20,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clauses.rules.dates import add_months
+from imports.read import HELPER_SHEET_NAME
 from imports.write import DATE_FORMAT, cell, row
 
 HEADERS = (
@@ -49,8 +50,6 @@ MONTHS_BACK = 24
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F5")
 DATA_SHEET = "Heures"
 PEOPLE_HEADERS = ("Nom", "Prénom", "Date de naissance")
-# The importer passes over a sheet that a workbook-level name <HELPER_SHEET_NAME><N> points at.
-HELPER_SHEET_NAME = "ClausesHelperSheet"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import io
 import re
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 import openpyxl
@@ -147,9 +147,15 @@ def rejected_download(size: int) -> Callable[[], bytes]:
     ]
     content = text_xlsx(rows)
     errors = [
-        {"sheet": "Heures", "row": row, "message": "heures négatives"} for row in range(2, size + 2)
+        {"sheet": "Heures", "row": row, "code": "hours_negative", "params": {"hours": "-3"}}
+        for row in range(2, size + 2)
     ]
-    return lambda: rejected_rows_workbook(content, errors)
+    return lambda: rejected_rows_workbook(content, errors, reason, ("Ligne", "Motif du rejet"))
+
+
+def reason(error: Mapping[str, object]) -> str:
+    """An error's reason, as the page renders it (the writing is what is measured here)."""
+    return f"heures négatives ({error['params']})"
 
 
 def template_download(size: int) -> Callable[[], bytes]:

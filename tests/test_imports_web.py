@@ -174,11 +174,6 @@ def test_others_never_see_a_batch(client, app, world, who):
     assert world.contract.reference not in other.get("/imports/").get_data(as_text=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imports/template.py marks its helper sheets (ClausesHelperSheet<N>) on the downloads "
-    "branch of issue 12: this mark goes once both are merged",
-)
 def test_filled_in_template_imports_without_errors_or_warnings(client, world, db_session):
     login(client, world.contractor)
     template = openpyxl.load_workbook(io.BytesIO(client.get("/imports/template.xlsx").data))

@@ -45,8 +45,10 @@ def imported(path: Path) -> set[str]:
 # Services and rules without Flask ------------------------------------------------------------
 
 # accounts.py's home-made `_` asks Flask-Babel for the request's language: removed by the
-# messages work (messages become codes rendered at the edge).
-FLASK_EXCEPTIONS = {"clauses.services.accounts"}
+# messages work (messages become codes rendered at the edge). clauses.errors imports
+# clauses.messages (Flask-Babel) only inside ClausesError.message, which the edge (a page, the
+# CLI) calls to show the error: raising one never loads Flask.
+FLASK_EXCEPTIONS = {"clauses.services.accounts", "clauses.errors"}
 
 
 def is_flask(name: str) -> bool:
@@ -85,6 +87,19 @@ def test_the_flask_check_sees_flask_through_other_modules():
     bound = flask_bound()
     assert {"clauses.access.web", "clauses.views.navigation", "clauses.links"} <= bound
     assert "clauses.models" not in bound
+
+
+def test_imports_use_neither_the_services_nor_the_views():
+    """imports/ reads files and writes batches; the services and views call it, never the
+    reverse (a cycle, before: commit.py recorded the audit and refreshed the hours summary)."""
+    upward = ("clauses.services", "clauses.views", "clauses.cli")
+    reaching = {
+        name: sorted(used for used in imported(path) if used.startswith(upward))
+        for name, path in MODULES.items()
+        if name.startswith("imports")
+    }
+    assert {name: used for name, used in reaching.items() if used} == {}
+    assert "clauses.services.timesheets" in imported(MODULES["clauses.cli"])  # the check sees
 
 
 # Roles ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ The clause team keeps this list in a spreadsheet. Importing it creates what is n
 what is known (contracts by reference, organisations by SIRET then name), so a corrected file can
 simply be sent again. A row with errors is rejected and the rest still imports; only a file that
 cannot be read or lacks a required column raises. One audit event per file, none per row.
-imports/contracts.py reads the rows; this module loads what is known and saves.
+imports.contracts reads the rows; this module loads what is known and saves.
 """
 
 from collections.abc import Hashable, Sequence

@@ -1,7 +1,7 @@
 """Importing the participants file: people created or updated, recognised by normalised name and
 birth date, so a corrected file can simply be sent again. A row with errors is rejected and the
 rest still imports; only a file that cannot be read or lacks a required column raises. One audit
-event per file. imports/participants.py reads the rows; this module loads the known people and
+event per file. imports.participants reads the rows; this module loads the known people and
 saves."""
 
 from collections.abc import Hashable
