@@ -171,3 +171,32 @@ def test_demo_sirets_are_valid(public):
     rng = random.Random(1)
     numbers = [demo.demo_siret(rng, public) for _ in range(50)]
     assert all(siret.is_valid(n) and n.startswith("2") == public for n in numbers)
+
+
+def test_nothing_is_sent_after_the_day_it_is_loaded(db_session):
+    """On the 1st of a month, last month's sheets are not in yet: none is dated after today."""
+    first_of_month = date(2026, 12, 1)
+
+    demo.load_demo(db_session, first_of_month)
+
+    sent = db_session.execute(
+        sa.select(sa.func.max(ImportBatch.uploaded_at), sa.func.max(ImportBatch.as_of))
+    ).one()
+    assert sent[0].date() <= first_of_month
+    assert sent[1] <= first_of_month
+    declared = db_session.scalar(sa.select(sa.func.max(NoHoursDeclaration.declared_at)))
+    assert declared.date() <= first_of_month
+
+
+def test_its_nothing_to_report_declarations_are_audited_like_the_contract_page_s(
+    loaded, db_session
+):
+    declarations = db_session.scalars(sa.select(NoHoursDeclaration)).all()
+    events = db_session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "declare_no_hours")
+    ).all()
+    assert declarations
+    assert sorted((str(d.contract_id), d.month.isoformat()) for d in declarations) == sorted(
+        (e.object_id, e.details["month"]) for e in events
+    )
+    assert all(e.user and e.user.role is Role.CONTRACTOR for e in events)
