@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from clauses.models.enums import SHEET_LABELS
 from clauses.rules.dates import add_months
 from imports.read import HELPER_SHEET_NAME
 from imports.write import DATE_FORMAT, cell, row
@@ -34,17 +35,8 @@ HEADERS = (
     "Employeur",
 )
 WIDTHS = (22, 22, 20, 18, 12, 10, 30, 30)
-# Each label maps to its type through imports.cells.EMPLOYMENT_TYPES.
-TYPE_LABELS = (
-    "CDI",
-    "CDD",
-    "Intérim / ETTI",
-    "GEIQ",
-    "Apprentissage",
-    "Contrat de professionnalisation",
-    "Formation",
-    "Sous-traitance IAE",
-)
+# Each label maps back to its type through imports.cells.EMPLOYMENT_TYPES.
+TYPE_LABELS = tuple(SHEET_LABELS.values())
 EMPTY_ROWS = 300
 MONTHS_BACK = 24
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F5")

@@ -26,6 +26,7 @@ from clauses.models import (
     Sex,
     User,
 )
+from clauses.rules.compliance import FULL_TIME_MONTH
 from clauses.rules.dates import last_day_of_month, previous_month
 from clauses.services import demo
 
@@ -136,7 +137,7 @@ def test_hours_run_up_to_last_month_in_batches_kept_as_sent(loaded, db_session):
         lines = batch.content.decode().splitlines()
         assert lines[0].startswith("Référence marché;Nom;Prénom")
         assert len(lines) - 1 == batch.rows_accepted == len(batch.lines)
-    assert count(db_session, HourEntry, HourEntry.hours > demo.FULL_MONTH) == 0
+    assert count(db_session, HourEntry, HourEntry.hours > FULL_TIME_MONTH) == 0
     pending = db_session.scalar(
         sa.select(sa.func.count())
         .select_from(HourEntry)

@@ -49,6 +49,21 @@ class EmploymentType(StrEnum):
     OTHER = "other"
 
 
+# How a spreadsheet names each type: the template's drop-down list and the demo's hour sheets
+# write these words, and the import reads them back through its synonyms ("other" is
+# whatever else a sheet says).
+SHEET_LABELS: dict[EmploymentType, str] = {
+    EmploymentType.CDI: "CDI",
+    EmploymentType.CDD: "CDD",
+    EmploymentType.INTERIM: "Intérim / ETTI",
+    EmploymentType.GEIQ: "GEIQ",
+    EmploymentType.APPRENTICESHIP: "Apprentissage",
+    EmploymentType.PROFESSIONALISATION: "Contrat de professionnalisation",
+    EmploymentType.TRAINING: "Formation",
+    EmploymentType.IAE: "Sous-traitance IAE",
+}
+
+
 class BatchState(StrEnum):
     COMMITTED = "committed"
     ROLLED_BACK = "rolled_back"

@@ -114,7 +114,7 @@ def assess(
         expected_hours=_cents(expected),
         realised_hours=_cents(realised),
         pending_hours=_cents(pending),
-        missing_report=_is_active(terms, r) and r not in reported,
+        missing_report=is_active(terms, r) and r not in reported,
         open_places=open_places(terms, r, status, realised, realised_by_month),
     )
 
@@ -136,7 +136,8 @@ def _status(
     return Status.BEHIND
 
 
-def _is_active(terms: ContractTerms, r: date) -> bool:
+def is_active(terms: ContractTerms, r: date) -> bool:
+    """The contract runs during month `r` (a report is due for it)."""
     return terms.start <= last_day_of_month(r) and terms.end >= r
 
 

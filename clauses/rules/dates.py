@@ -26,3 +26,9 @@ def add_months(month: date, count: int) -> date:
 def months_between(first: date, last: date) -> int:
     """How many months from `first`'s month to `last`'s, both included."""
     return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def months_of(start: date, end: date) -> list[date]:
+    """The first days of the months from `start`'s to `end`'s, both included."""
+    first = first_day_of_month(start)
+    return [add_months(first, i) for i in range(months_between(first, end))]

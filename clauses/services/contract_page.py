@@ -33,7 +33,7 @@ from clauses.rules.compliance import (
     expected_hours,
     reporting_month,
 )
-from clauses.rules.dates import add_months, last_day_of_month, months_between
+from clauses.rules.dates import last_day_of_month, months_of
 from clauses.services import compliance
 from clauses.services.contracts import ContractHours, contract_hours, hours
 
@@ -142,11 +142,6 @@ def terms_of(contract: Contract) -> ContractTerms:
     return ContractTerms(contract.start_date, contract.end_date, contract.committed_hours, schedule)
 
 
-def contract_months(contract: Contract) -> list[date]:
-    first = contract.start_date.replace(day=1)
-    return [add_months(first, i) for i in range(months_between(first, contract.end_date))]
-
-
 def curve(terms: ContractTerms, per_month: ContractHours, r: date) -> list[CurvePoint]:
     """Month by month from the start month to the end month. Hours of a month outside the
     contract (an import accepts them with a warning) count in its first or last month, so the
@@ -158,8 +153,7 @@ def curve(terms: ContractTerms, per_month: ContractHours, r: date) -> list[Curve
             month = min(max(m.month, first), last)
             validated[month] = validated.get(month, Decimal(0)) + m.validated
     points, realised = [], Decimal(0)
-    for i in range(months_between(first, last)):
-        month = add_months(first, i)
+    for month in months_of(first, last):
         realised += validated.get(month, Decimal(0))
         expected = expected_hours(terms, month).quantize(Decimal("0.01"), ROUND_HALF_UP)
         points.append(CurvePoint(month, expected, realised if month <= r else None))
@@ -217,7 +211,8 @@ def missing_months(
     """The contract's months up to R with no hour entry (validated or not) and no "nothing to
     report": the reports still owed. R is among them exactly when the status says so."""
     reported = {m.month for m in per_month.months if m.people} | set(declared)
-    return [m for m in contract_months(contract) if m <= r and m not in reported]
+    months = months_of(contract.start_date, contract.end_date)
+    return [m for m in months if m <= r and m not in reported]
 
 
 def batches(session: Session, viewer: User, contract: Contract) -> list[BatchSummary]:
@@ -279,7 +274,7 @@ def reminders(session: Session, contract: Contract) -> list[ReminderRow]:
 
 def declare_nothing_to_report(
     session: Session, actor: User, contract: Contract, month: date, as_of: date
-) -> None:
+) -> NoHoursDeclaration:
     """The "nothing to report" button: a month up to the reporting month, not a later one
     (its hours are not due yet)."""
     month = month.replace(day=1)
@@ -288,4 +283,4 @@ def declare_nothing_to_report(
             f"Le mois {month:%m/%Y} n'est pas encore à déclarer : ses heures sont dues le mois "
             "suivant."
         )
-    compliance.declare_no_hours(session, actor, contract, month)
+    return compliance.declare_no_hours(session, actor, contract, month)
