@@ -20,6 +20,7 @@ from clauses.models import (
     Role,
     ScheduledHours,
 )
+from clauses.rules.dates import months_of
 from clauses.services import contract_page, contracts
 from tests.conftest import FIXTURES, csrf_token, login, page_text
 from tests.factories import (
@@ -128,7 +129,7 @@ def test_the_chart_draws_the_curves_of_the_status(app, loaded, db_session):
     assert svg.get("role") == "img"
     assert svg.find(f"{SVG}title").text.startswith("Heures d'insertion du marché OPH93-2024-007")
     lines = {g.get("data-series"): g.find(f"{SVG}polyline") for g in svg.iter(f"{SVG}g")}
-    months = len(contract_page.contract_months(contract))
+    months = len(months_of(contract.start_date, contract.end_date))
     assert len(lines["Heures attendues"].get("points").split()) == months
     assert len(lines["Engagement"].get("points").split()) == months
     curve = contract_page.load(db_session, UserFactory(), contract, date(2024, 4, 8)).curve
