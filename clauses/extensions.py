@@ -12,6 +12,7 @@ from flask_wtf import CSRFProtect
 
 from clauses.config import bundled
 from clauses.models.base import Base
+from clauses.rules.names import translate
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -56,6 +57,8 @@ def _make_sqlite_behave(engine: sa.Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+        # PostgreSQL's translate(), with which searches fold accents (services/listing.py).
+        dbapi_connection.create_function("translate", 3, translate, deterministic=True)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:

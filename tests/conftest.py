@@ -26,6 +26,7 @@ from werkzeug.serving import make_server
 
 from clauses import create_app
 from clauses.extensions import db
+from clauses.services import contracts
 from tests import factories
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
@@ -157,6 +158,15 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data)
     assert token, f"no CSRF token on {path}"
     return token.group(1).decode()
+
+
+@pytest.fixture
+def on_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages that show today's situation see it on AS_OF (tests/test_dashboard.py's portfolio)."""
+    from tests.test_dashboard import AS_OF  # here: that module imports this one
+
+
+    monkeypatch.setattr(contracts, "today", lambda: AS_OF)
 
 
 @pytest.fixture

@@ -10,7 +10,10 @@ import sqlalchemy as sa
 
 from clauses.errors import InvalidValue, NotFound
 from clauses.models import AuditLog, Contract, Operation, ScheduledHours
-from clauses.services import contracts
+from clauses.rules.compliance import Status
+from clauses.services import contract_page, contracts
+from clauses.services.compliance import statuses
+from clauses.services.contract_filters import ContractFilters, scoped
 from tests.conftest import csrf_token, login, page_text, post_form
 from tests.factories import (
     ContractFactory,
@@ -20,6 +23,7 @@ from tests.factories import (
     ParticipantFactory,
     UserFactory,
 )
+from tests.test_dashboard import AS_OF, make_portfolio
 
 
 def references(page: str) -> list[str]:
@@ -168,6 +172,11 @@ def catalogue(world):
         ("pantin", ["PAN-ECOLE-01", "PAN-GYM-02"]),  # commune
         ("pantin toiture", ["PAN-GYM-02"]),  # every word must match somewhere
         ("100%_", []),  # LIKE wildcards are plain characters
+        ("jaures", ["PAN-ECOLE-01"]),  # accents aside: the operation is "École Jean Jaurès"
+        ("JAURÈS", ["PAN-ECOLE-01"]),
+        ("electricite", ["STD-COL-03"]),  # a capital É (SQLite's upper() ignores it)
+        ("maconnerie dupuis", ["PAN-ECOLE-01"]),  # ç, in the trade and the contractor's name
+        ("reunis", ["PAN-GYM-02"]),  # "Couvreurs Réunis"
     ],
 )
 def test_search(client, world, catalogue, query, expected):
@@ -192,6 +201,13 @@ def test_filters(client, world, catalogue):
     assert len(listed(buyer="abc")) == 5
 
 
+def test_search_is_the_one_of_every_contract_list(db_session, world, catalogue):
+    """The home page's filters and the contracts page's are built by one function."""
+    filters = ContractFilters(q="jaures pantin")
+    found = db_session.scalars(scoped(world.facilitator, filters)).all()
+    assert [c.reference for c in found] == ["PAN-ECOLE-01"]
+
+
 def test_filter_selects_offer_only_what_the_viewer_sees(app, client, world, catalogue):
     login(client, world.contractor)
     page = page_text(client.get("/contracts/"))
@@ -206,6 +222,8 @@ def test_filter_selects_offer_only_what_the_viewer_sees(app, client, world, cata
 
 
 CATALOGUE = ("PAN-ECOLE-01", "PAN-GYM-02", "STD-COL-03")
+PORTFOLIO = ("A-ON-TRACK", "B-BEHIND", "C-AT-RISK", "D-SILENT", "E-ENDED", "F-LATER", "G-DONE",
+             "H-BEHIND")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -268,6 +286,62 @@ def test_list_runs_as_many_queries_for_30_contracts_as_for_3(
     assert (rows_few, rows_many) == (3, 30)
     assert many == few
     assert few < 15
+
+
+def statuses_shown(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-testid="status-([^"]+)"><span [^>]*data-status="(\w+)"', page))
+
+
+def test_the_list_shows_each_contract_s_status_as_the_home_page_does(client, db_session, on_as_of):
+    portfolio = make_portfolio()
+    login(client, portfolio.facilitator)
+
+    shown = statuses_shown(page_text(client.get("/contracts/")))
+
+    assert shown == {s.reference: s.compliance.status.value for s in statuses(db_session, AS_OF)}
+    assert set(shown.values()) == {status.value for status in Status}
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("behind", ["B-BEHIND", "H-BEHIND"]),
+        ("missing_report", ["D-SILENT"]),
+        ("needs_action", ["B-BEHIND", "C-AT-RISK", "D-SILENT", "E-ENDED", "H-BEHIND"]),
+        ("nonsense", list(PORTFOLIO)),
+        ("", list(PORTFOLIO)),
+    ],
+)
+def test_the_status_filter(client, on_as_of, status, expected):
+    portfolio = make_portfolio()
+    login(client, portfolio.facilitator)
+    page = page_text(client.get("/contracts/", query_string={"status": status}))
+    assert references(page) == expected
+    assert '<option value="behind"' in page  # the filter offers the statuses
+
+
+def test_the_status_filter_keeps_to_the_viewer_s_contracts(client, on_as_of):
+    portfolio = make_portfolio()
+    login(client, portfolio.contractor)
+    page = page_text(client.get("/contracts/?status=behind"))
+    assert references(page) == ["B-BEHIND"]  # H-BEHIND is another contractor's
+
+
+def test_the_status_filter_runs_as_many_queries_for_30_contracts_as_for_3(
+    client, world, db_session, count_queries
+):
+    login(client, world.facilitator)
+
+    def list_queries() -> int:
+        db_session.expunge_all()
+        with count_queries() as statements:
+            assert client.get("/contracts/?status=not_started").status_code == 200
+        return len(statements)
+
+    ContractFactory.create_batch(1)
+    few = list_queries()
+    ContractFactory.create_batch(27)
+    assert list_queries() == few
 
 
 def test_empty_list_says_so(client, world):
@@ -339,7 +413,9 @@ def test_detail_totals_hours_per_month(client, world, worked):
 
 
 def test_service_splits_validated_and_pending_hours(world, worked, db_session):
-    hours = contracts.contract_hours(db_session, world.facilitator, world.contract)
+    hours = contract_page.contract_hours(
+        db_session, world.facilitator, world.contract, contracts.today()
+    )
     assert [(m.month, m.hours, m.validated, m.people) for m in hours.months] == [
         (date(2024, 3, 1), Decimal("55.50"), Decimal("35.00"), 2),
         (date(2024, 4, 1), Decimal("10.00"), Decimal("10.00"), 1),
@@ -350,8 +426,8 @@ def test_service_splits_validated_and_pending_hours(world, worked, db_session):
         Decimal("20.50"),
     )
     # Validated after the as-of date: not yet.
-    early = contracts.contract_hours(
-        db_session, world.facilitator, world.contract, as_of=date(2024, 1, 1)
+    early = contract_page.contract_hours(
+        db_session, world.facilitator, world.contract, date(2024, 1, 1)
     )
     assert early.validated == 0
 
@@ -367,7 +443,8 @@ def test_buyer_sees_totals_but_no_names(client, world, worked):
 
 
 def test_service_gives_buyers_no_people(world, worked, db_session):
-    assert contracts.contract_hours(db_session, world.buyer, world.contract).people == []
+    hours = contract_page.contract_hours(db_session, world.buyer, world.contract, contracts.today())
+    assert hours.people == []
 
 
 def test_contractor_sees_names_but_no_eligibility(client, world, worked):

@@ -16,8 +16,10 @@ import sqlalchemy as sa
 
 from clauses.access import policy
 from clauses.models import AuditLog, Contract, ImportBatch, Participant, Role, Sex, User
-from clauses.rules.compliance import Compliance, Status
+from clauses.rules.compliance import Status
+from clauses.rules.urgency import ALL, STATUS_ORDER
 from clauses.services import compliance, contracts, dashboard, demo, exports
+from clauses.services.contract_filters import ContractFilters
 from clauses.services.timesheets import import_timesheet, roll_back_batch
 from tests.conftest import login, page_text
 from tests.factories import (
@@ -130,12 +132,6 @@ def portfolio(db_session: Any) -> Portfolio:
     return make_portfolio()
 
 
-@pytest.fixture
-def on_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Buyers and contractors see their page as of today: today is AS_OF."""
-    monkeypatch.setattr(contracts, "today", lambda: AS_OF)
-
-
 def text_of(html: str, name: str) -> str:
     found = re.search(rf'data-testid="{re.escape(name)}"[^>]*>([^<]*)<', html)
     assert found, f"no {name} on the page"
@@ -152,43 +148,6 @@ def team_page(client: Any, **args: Any) -> str:
     response = client.get("/", query_string=query)
     assert response.status_code == 200
     return page_text(response)
-
-
-# Rules of the list --------------------------------------------------------------------------
-
-
-def state(status: Status, realised: int, expected: int = 100, missing: bool = False) -> Compliance:
-    return Compliance(status, Decimal(1000), Decimal(expected), Decimal(realised), 0, missing, 0)
-
-
-@pytest.mark.parametrize(
-    ("c", "rank"),
-    [
-        (state(Status.ENDED_SHORT, 50), 0),
-        (state(Status.BEHIND, 10), 1),
-        (state(Status.BEHIND, 10, missing=True), 1),
-        (state(Status.ON_TRACK, 100, missing=True), 2),
-        (state(Status.AT_RISK, 70, missing=True), 2),
-        (state(Status.FULFILLED, 1000, missing=True), 2),
-        (state(Status.AT_RISK, 70), 3),
-        (state(Status.ON_TRACK, 100), None),
-        (state(Status.FULFILLED, 1000), None),
-        (state(Status.NOT_STARTED, 0, 0), None),
-    ],
-)
-def test_urgency_ranks(c, rank):
-    assert dashboard.urgency(c) == rank
-
-
-@pytest.mark.parametrize(
-    ("day", "years", "expected"),
-    [
-        (date(2024, 4, 8), 26, date(1998, 4, 8)),
-        (date(2024, 2, 29), 26, date(1998, 2, 28)),
-    ],
-)
-def test_years_before(day, years, expected):
-    assert dashboard.years_before(day, years) == expected
 
 
 # The clause team's page ---------------------------------------------------------------------
@@ -225,12 +184,12 @@ def test_team_dashboard_counts_hours_and_programme(client, portfolio):
 
 def test_the_figures_are_those_of_the_compliance_service(db_session, portfolio):
     board = dashboard.team_dashboard(
-        db_session, portfolio.facilitator, dashboard.Filters(selection=dashboard.ALL), AS_OF
+        db_session, portfolio.facilitator, ContractFilters(selection=ALL), AS_OF
     )
     found = compliance.statuses(db_session, AS_OF)
     assert board.totals.expected_hours == sum(s.compliance.expected_hours for s in found)
     assert board.totals.by_status == {
-        s: sum(f.compliance.status is s for f in found) for s in dashboard.STATUS_ORDER
+        s: sum(f.compliance.status is s for f in found) for s in STATUS_ORDER
     }
 
 
@@ -336,7 +295,7 @@ def test_an_unreadable_as_of_is_today_and_only_the_team_chooses_it(app, portfoli
 
 def test_the_list_is_capped_and_says_so(db_session, portfolio):
     board = dashboard.team_dashboard(
-        db_session, portfolio.facilitator, dashboard.Filters(selection=dashboard.ALL), AS_OF, 3
+        db_session, portfolio.facilitator, ContractFilters(selection=ALL), AS_OF, 3
     )
     assert [row.details.reference for row in board.rows] == ["E-ENDED", "B-BEHIND", "H-BEHIND"]
     assert board.listed == 8

@@ -13,7 +13,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from clauses.forms.fields import DayField, ListForm, optional_id, options
 from clauses.models import Criterion, Sex
-from clauses.services.participants import FilterOptions, ParticipantData, ParticipantFilters
+from clauses.services.participants import (
+    ParticipantData,
+    ParticipantFilterOptions,
+    ParticipantFilters,
+)
 
 YES_NO = {"yes": True, "no": False}
 OLDEST_BIRTH_DATE = date(1900, 1, 1)
@@ -45,8 +49,8 @@ class ParticipantFilterForm(ListForm):
     )
     facilitator = SelectField(_l("Follow-up"), coerce=optional_id, validate_choice=False)
 
-    def set_options(self, found: FilterOptions) -> None:
-        self.commune.choices = options([(c, c) for c in found.communes], _("All communes"))
+    def set_options(self, found: ParticipantFilterOptions) -> None:
+        self.commune.choices = options(((c, c) for c in found.communes), _("All communes"))
         self.facilitator.choices = options(found.facilitators, _("Anyone"))
 
     def filters(self) -> ParticipantFilters:

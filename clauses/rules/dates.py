@@ -32,3 +32,12 @@ def months_of(start: date, end: date) -> list[date]:
     """The first days of the months from `start`'s to `end`'s, both included."""
     first = first_day_of_month(start)
     return [add_months(first, i) for i in range(months_between(first, end))]
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (29 February gives the 28th): someone born after it is
+    younger than `years` on `day`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

@@ -5,12 +5,26 @@ import unicodedata
 from functools import lru_cache
 
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}
+_LIGATURES = str.maketrans(LIGATURES)
 
 
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# The accented letters of French and of the names the programme meets, and their plain
+# capitals: what a database's translate() needs to fold a text as normalise_name does.
+ACCENTED = "àáâãäåāăçćčèéêëēęěìíîïīñńňòóôõöōùúûüūůýÿšşșťțžğ"
+ACCENTED += ACCENTED.upper()
+UNACCENTED = strip_accents(ACCENTED).upper()
+
+
+def translate(text: str | None, accented: str, plain: str) -> str | None:
+    """SQL's translate(): each character of `accented` in `text` becomes the one at the same
+    place in `plain` (SQLite lacks it; extensions.py gives it this one)."""
+    return None if text is None else text.translate(str.maketrans(accented, plain))
 
 
 # Imports normalise the same few thousand names and labels over and over.

@@ -20,7 +20,7 @@ from clauses.errors import (
 )
 from clauses.models import Organisation, OrganisationKind, Role, User
 from clauses.services import audit
-from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
+from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -284,9 +284,9 @@ def users_page(
     *,
     sort: str | None,
     order: str | None,
-    number: int,
+    page: int,
     size: int,
-) -> tuple[Page[User], str, str]:
+) -> Listing[User]:
     """A page of accounts, their organisations loaded with them (two queries, not one per row)."""
     stmt = sa.select(User).outerjoin(User.organisation).options(selectinload(User.organisation))
     terms = search_terms(filters.query)
@@ -296,5 +296,6 @@ def users_page(
         stmt = stmt.where(User.role == filters.role)
     if filters.active is not None:
         stmt = stmt.where(User.is_active == filters.active)
-    stmt, sort, order = sorted_by(stmt, USER_SORTS, sort, order, default="email")
-    return paginate(session, stmt.order_by(User.id), number, size), sort, order
+    return sorted_page(
+        session, stmt, USER_SORTS, default="email", sort=sort, order=order, page=page, size=size
+    )

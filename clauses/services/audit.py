@@ -29,6 +29,19 @@ def record(
     return event
 
 
+def history(session: Session, object_type: str, object_id: int, limit: int = 20) -> list[AuditLog]:
+    """The latest events of one record, newest first, with their users."""
+    return list(
+        session.scalars(
+            sa.select(AuditLog)
+            .options(selectinload(AuditLog.user))
+            .where(AuditLog.object_type == object_type, AuditLog.object_id == str(object_id))
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 # The audit log page (administrators only).
 
 

@@ -5,9 +5,10 @@ Every figure is an aggregate computed in SQL (sums per month, person, type or fi
 runs the same handful of queries for 3 people or 300, on a table of millions of hour entries.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from clauses.rules.compliance import (
 )
 from clauses.rules.dates import last_day_of_month, months_of
 from clauses.services import compliance
-from clauses.services.contracts import ContractHours, contract_hours, hours
+from clauses.services.contracts import hours
 
 REMINDERS_SHOWN = 50
 
@@ -50,8 +51,9 @@ class CurvePoint:
 
 
 @dataclass(frozen=True)
-class TypeHours:
-    employment_type: EmploymentType
+class Tally:
+    """Hours declared, those of people whose eligibility is validated, and how many people."""
+
     hours: Decimal
     validated: Decimal
     people: int
@@ -59,6 +61,56 @@ class TypeHours:
     @property
     def pending(self) -> Decimal:
         return self.hours - self.validated
+
+
+@dataclass(frozen=True)
+class MonthTally(Tally):
+    month: date
+    scheduled: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TypeTally(Tally):
+    employment_type: EmploymentType
+
+
+@dataclass(frozen=True)
+class PersonHours:
+    """Hours of one person on the contract, all months and employment types together."""
+
+    participant_id: int
+    name: str
+    hours: Decimal
+    months: int
+    first_month: date
+    last_month: date
+    # None when the viewer may not know eligibility (contractors).
+    is_validated: bool | None
+
+
+@dataclass(frozen=True)
+class ContractHours:
+    months: list[MonthTally]
+    people: list[PersonHours] = field(default_factory=list)
+    # Validated / pending per month, next to names, would tell a contractor whose eligibility
+    # is validated: the split is for the clause team, and for buyers who see no names.
+    shows_eligibility: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return sum((m.hours for m in self.months), Decimal(0))
+
+    @property
+    def validated(self) -> Decimal:
+        return sum((m.validated for m in self.months), Decimal(0))
+
+    @property
+    def pending(self) -> Decimal:
+        return self.total - self.validated
+
+    @property
+    def has_schedule(self) -> bool:
+        return any(m.scheduled is not None for m in self.months)
 
 
 @dataclass(frozen=True)
@@ -93,7 +145,7 @@ class ContractPage:
     thresholds: Thresholds
     hours: ContractHours
     curve: list[CurvePoint]
-    types: list[TypeHours]
+    types: list[TypeTally]
     people_count: int
     missing_months: list[date]
     declared_months: list[date]
@@ -160,26 +212,95 @@ def curve(terms: ContractTerms, per_month: ContractHours, r: date) -> list[Curve
     return points
 
 
-def hours_by_type(session: Session, contract: Contract, as_of: date) -> list[TypeHours]:
-    validated = sa.and_(
-        Participant.eligibility_validated_on.is_not(None),
-        Participant.eligibility_validated_on <= as_of,
-    )
-    total = sa.func.sum(HourEntry.hours)
+def contract_hours(
+    session: Session, viewer: User, contract: Contract, as_of: date
+) -> ContractHours:
+    """Hours per month (with the schedule, if any), and per person for those who may see names.
+
+    Hours count as validated when the person's eligibility was validated on or before as_of.
+    """
     rows = session.execute(
-        sa.select(
-            HourEntry.employment_type,
-            total.label("hours"),
-            sa.func.sum(sa.case((validated, HourEntry.hours), else_=0)).label("validated"),
-            sa.func.count(sa.distinct(HourEntry.participant_id)).label("people"),
+        sa.select(HourEntry.month, *_tally_columns(as_of))
+        .join(HourEntry.participant)
+        .where(HourEntry.contract_id == contract.id)
+        .group_by(HourEntry.month)
+    ).all()
+    declared = {row.month: _tally(row) for row in rows}
+    scheduled = {s.month: s.hours for s in contract.schedule}
+    empty = Tally(Decimal("0.00"), Decimal("0.00"), 0)
+    months = [
+        MonthTally(
+            **asdict(declared.get(month, empty)), month=month, scheduled=scheduled.get(month)
         )
+        for month in sorted(set(declared) | set(scheduled))
+    ]
+    people = _people_hours(session, viewer, contract, as_of)
+    shows_eligibility = policy.sees_eligibility_split(viewer)
+    return ContractHours(months, people, shows_eligibility)
+
+
+def hours_by_type(session: Session, contract: Contract, as_of: date) -> list[TypeTally]:
+    total, validated, people = _tally_columns(as_of)
+    rows = session.execute(
+        sa.select(HourEntry.employment_type, total, validated, people)
         .join(Participant, Participant.id == HourEntry.participant_id)
         .where(HourEntry.contract_id == contract.id)
         .group_by(HourEntry.employment_type)
         .order_by(total.desc(), HourEntry.employment_type)
     )
+    return [TypeTally(**asdict(_tally(row)), employment_type=row.employment_type) for row in rows]
+
+
+def _validated(as_of: date) -> sa.ColumnElement[bool]:
+    return Participant.eligibility_validated_on <= as_of
+
+
+def _tally_columns(as_of: date) -> tuple[sa.Label[Any], sa.Label[Any], sa.Label[int]]:
+    """Sums of a group of entries joined to their people: hours, validated hours, people."""
+    return (
+        sa.func.sum(HourEntry.hours).label("hours"),
+        sa.func.sum(sa.case((_validated(as_of), HourEntry.hours), else_=0)).label("validated"),
+        sa.func.count(sa.distinct(HourEntry.participant_id)).label("people"),
+    )
+
+
+def _tally(row: Any) -> Tally:
+    return Tally(hours(row.hours), hours(row.validated), row.people)
+
+
+def _people_hours(
+    session: Session, viewer: User, contract: Contract, as_of: date
+) -> list[PersonHours]:
+    # Names come through policy.participants_of: a buyer's scope holds no one, so no name
+    # can reach a buyer's page even by mistake in a template.
+    people = policy.participants_of(viewer).subquery()
+    rows = session.execute(
+        sa.select(
+            people.c.id,
+            people.c.last_name,
+            people.c.first_name,
+            sa.func.sum(HourEntry.hours).label("hours"),
+            sa.func.count(sa.distinct(HourEntry.month)).label("months"),
+            sa.func.min(HourEntry.month).label("first_month"),
+            sa.func.max(HourEntry.month).label("last_month"),
+            sa.func.max(sa.case((_validated(as_of), 1), else_=0)).label("is_validated"),
+        )
+        .join(people, people.c.id == HourEntry.participant_id)
+        .join(Participant, Participant.id == HourEntry.participant_id)
+        .where(HourEntry.contract_id == contract.id)
+        .group_by(people.c.id, people.c.last_name, people.c.first_name)
+        .order_by(people.c.last_name, people.c.first_name, people.c.id)
+    ).all()
     return [
-        TypeHours(row.employment_type, hours(row.hours), hours(row.validated), row.people)
+        PersonHours(
+            participant_id=row.id,
+            name=f"{row.last_name.upper()} {row.first_name}",
+            hours=hours(row.hours),
+            months=row.months,
+            first_month=row.first_month,
+            last_month=row.last_month,
+            is_validated=bool(row.is_validated) if policy.sees_personal_data(viewer) else None,
+        )
         for row in rows
     ]
 

@@ -1,31 +1,24 @@
-"""Contracts: the list in a viewer's scope, one contract's hours, creating and editing."""
+"""Contracts: the list in a viewer's scope with their statuses, creating and editing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, contains_eager
 
-from clauses.access import policy
 from clauses.errors import AlreadyExists, InvalidValue, NotFound
-from clauses.models import (
-    AuditLog,
-    Contract,
-    HourEntry,
-    Operation,
-    Organisation,
-    OrganisationKind,
-    Participant,
-    User,
-)
-from clauses.services import audit
-from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
+from clauses.models import Contract, Operation, Organisation, OrganisationKind, User
+from clauses.rules.compliance import Compliance
+from clauses.rules.urgency import ALL, selected
+from clauses.services import audit, compliance
+from clauses.services.contract_filters import ContractFilters, distinct_values, scoped
+from clauses.services.listing import Listing, sorted_page
 
 CENT = Decimal("0.01")
 PARIS = ZoneInfo("Europe/Paris")
@@ -42,249 +35,64 @@ class DuplicateReference(AlreadyExists):
 
 
 @dataclass(frozen=True)
-class ContractFilters:
-    q: str = ""
-    buyer_id: int | None = None
-    contractor_id: int | None = None
-    trade: str = ""
-    commune: str = ""
+class ContractList:
+    """A page of contracts, and the status of each on the page as the home page shows it."""
+
+    listing: Listing[Contract]
+    statuses: dict[int, Compliance]
 
 
-@dataclass(frozen=True)
-class Listing:
-    """A page of contracts with the sort actually applied (unknown keys fall back)."""
-
-    page: Page[Contract]
-    sort: str
-    order: str
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    """The values the list's filters offer, taken from the contracts the viewer sees."""
-
-    buyers: list[tuple[int, str]]
-    contractors: list[tuple[int, str]]
-    trades: list[str]
-    communes: list[str]
+SORTS = ("reference", "title", "buyer", "contractor", "trade", "commune", "start", "end", "hours")
 
 
 def list_contracts(
     session: Session,
     viewer: User,
     filters: ContractFilters,
+    as_of: date,
     *,
     sort: str | None = None,
     order: str | None = None,
     page: int = 1,
     size: int = 25,
-) -> Listing:
+) -> ContractList:
+    """The viewer's contracts as filtered, a page of them sorted, with their statuses at
+    `as_of`: a status filter reads every status of the scope (a few aggregate queries), the
+    page alone reads its own."""
+    scope = scoped(viewer, filters)
+    found = None
+    if filters.selection != ALL:
+        found = compliance.statuses(session, as_of, scope)
+        chosen = [s.contract_id for s in found if selected(s.compliance, filters.selection)]
+        scope = scope.where(Contract.id.in_(chosen))
     operation, buyer, holder = aliased(Operation), aliased(Organisation), aliased(Organisation)
     stmt = (
-        policy.contracts_of(viewer)
-        .join(operation, Contract.operation_id == operation.id)
+        scope.join(operation, Contract.operation_id == operation.id)
         .join(buyer, operation.buyer_id == buyer.id)
         .join(holder, Contract.contractor_id == holder.id)
-        .options(selectinload(Contract.operation).selectinload(Operation.buyer))
-        .options(selectinload(Contract.contractor))
+        # The sort's joins load the names too: no query per page for them.
+        .options(
+            contains_eager(Contract.operation.of_type(operation)).contains_eager(
+                operation.buyer.of_type(buyer)
+            ),
+            contains_eager(Contract.contractor.of_type(holder)),
+        )
     )
-    terms = search_terms(filters.q)
-    if terms:
-        stmt = stmt.where(
-            matching_all(
-                terms,
-                Contract.reference,
-                Contract.title,
-                holder.name,
-                operation.name,
-                Contract.commune,
-                Contract.trade,
-            )
+    columns = dict(
+        zip(
+            SORTS,
+            (Contract.reference_key, Contract.title, buyer.name, holder.name, Contract.trade,
+             Contract.commune, Contract.start_date, Contract.end_date, Contract.committed_hours),
+            strict=True,
         )
-    if filters.buyer_id is not None:
-        stmt = stmt.where(operation.buyer_id == filters.buyer_id)
-    if filters.contractor_id is not None:
-        stmt = stmt.where(Contract.contractor_id == filters.contractor_id)
-    if filters.trade:
-        stmt = stmt.where(Contract.trade == filters.trade)
-    if filters.commune:
-        stmt = stmt.where(Contract.commune == filters.commune)
-    columns = {
-        "reference": Contract.reference_key,
-        "title": Contract.title,
-        "buyer": buyer.name,
-        "contractor": holder.name,
-        "trade": Contract.trade,
-        "commune": Contract.commune,
-        "start": Contract.start_date,
-        "end": Contract.end_date,
-        "hours": Contract.committed_hours,
-    }
-    stmt, key, direction = sorted_by(stmt, columns, sort, order, default="reference")
-    # Ties in id order, so a contract never shows on two pages nor on none.
-    return Listing(paginate(session, stmt.order_by(Contract.id), page, size), key, direction)
-
-
-def filter_options(session: Session, viewer: User) -> FilterOptions:
-    scoped = policy.contracts_of(viewer).subquery()
-    buyers = session.execute(
-        sa.select(Organisation.id, Organisation.name)
-        .where(
-            Organisation.id.in_(
-                sa.select(Operation.buyer_id).join(scoped, scoped.c.operation_id == Operation.id)
-            )
-        )
-        .order_by(Organisation.name)
-    ).all()
-    contractors = session.execute(
-        sa.select(Organisation.id, Organisation.name)
-        .where(Organisation.id.in_(sa.select(scoped.c.contractor_id)))
-        .order_by(Organisation.name)
-    ).all()
-    return FilterOptions(
-        buyers=[(row.id, row.name) for row in buyers],
-        contractors=[(row.id, row.name) for row in contractors],
-        trades=_distinct(session, scoped.c.trade),
-        communes=_distinct(session, scoped.c.commune),
+    )  # fmt: skip
+    listing = sorted_page(
+        session, stmt, columns, default="reference", sort=sort, order=order, page=page, size=size
     )
-
-
-def _distinct(session: Session, column: Any) -> list[str]:
-    return list(session.scalars(sa.select(column).where(column != "").distinct().order_by(column)))
-
-
-# One contract's hours -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthHours:
-    """One month of a contract: scheduled, declared, and declared split by eligibility."""
-
-    month: date
-    scheduled: Decimal | None
-    hours: Decimal
-    validated: Decimal
-    people: int
-
-    @property
-    def pending(self) -> Decimal:
-        return self.hours - self.validated
-
-
-@dataclass(frozen=True)
-class PersonHours:
-    """Hours of one person on the contract, all months and employment types together."""
-
-    participant_id: int
-    name: str
-    hours: Decimal
-    months: int
-    first_month: date
-    last_month: date
-    # None when the viewer may not know eligibility (contractors).
-    is_validated: bool | None
-
-
-@dataclass(frozen=True)
-class ContractHours:
-    months: list[MonthHours]
-    people: list[PersonHours] = field(default_factory=list)
-    # Validated / pending per month, next to names, would tell a contractor whose eligibility
-    # is validated: the split is for the clause team, and for buyers who see no names.
-    shows_eligibility: bool = False
-
-    @property
-    def total(self) -> Decimal:
-        return sum((m.hours for m in self.months), Decimal(0))
-
-    @property
-    def validated(self) -> Decimal:
-        return sum((m.validated for m in self.months), Decimal(0))
-
-    @property
-    def pending(self) -> Decimal:
-        return self.total - self.validated
-
-    @property
-    def has_schedule(self) -> bool:
-        return any(m.scheduled is not None for m in self.months)
-
-
-def contract_hours(
-    session: Session, viewer: User, contract: Contract, as_of: date | None = None
-) -> ContractHours:
-    """Hours per month (with the schedule, if any), and per person for those who may see names.
-
-    Hours count as validated when the person's eligibility was validated on or before as_of.
-    """
-    as_of = as_of or today()
-    validated = sa.and_(
-        Participant.eligibility_validated_on.is_not(None),
-        Participant.eligibility_validated_on <= as_of,
-    )
-    rows = session.execute(
-        sa.select(
-            HourEntry.month,
-            sa.func.sum(HourEntry.hours).label("hours"),
-            sa.func.sum(sa.case((validated, HourEntry.hours), else_=0)).label("validated"),
-            sa.func.count(sa.distinct(HourEntry.participant_id)).label("people"),
-        )
-        .join(HourEntry.participant)
-        .where(HourEntry.contract_id == contract.id)
-        .group_by(HourEntry.month)
-    ).all()
-    declared = {row.month: row for row in rows}
-    scheduled = {s.month: s.hours for s in contract.schedule}
-    months = [
-        MonthHours(
-            month=month,
-            scheduled=scheduled.get(month),
-            hours=hours(declared[month].hours if month in declared else 0),
-            validated=hours(declared[month].validated if month in declared else 0),
-            people=declared[month].people if month in declared else 0,
-        )
-        for month in sorted(set(declared) | set(scheduled))
-    ]
-    people = _people_hours(session, viewer, contract, validated)
-    shows_eligibility = policy.sees_eligibility_split(viewer)
-    return ContractHours(months, people, shows_eligibility)
-
-
-def _people_hours(
-    session: Session, viewer: User, contract: Contract, validated: sa.ColumnElement[bool]
-) -> list[PersonHours]:
-    # Names come through policy.participants_of: a buyer's scope holds no one, so no name
-    # can reach a buyer's page even by mistake in a template.
-    people = policy.participants_of(viewer).subquery()
-    rows = session.execute(
-        sa.select(
-            people.c.id,
-            people.c.last_name,
-            people.c.first_name,
-            sa.func.sum(HourEntry.hours).label("hours"),
-            sa.func.count(sa.distinct(HourEntry.month)).label("months"),
-            sa.func.min(HourEntry.month).label("first_month"),
-            sa.func.max(HourEntry.month).label("last_month"),
-            sa.func.max(sa.case((validated, 1), else_=0)).label("is_validated"),
-        )
-        .join(people, people.c.id == HourEntry.participant_id)
-        .join(Participant, Participant.id == HourEntry.participant_id)
-        .where(HourEntry.contract_id == contract.id)
-        .group_by(people.c.id, people.c.last_name, people.c.first_name)
-        .order_by(people.c.last_name, people.c.first_name, people.c.id)
-    ).all()
-    return [
-        PersonHours(
-            participant_id=row.id,
-            name=f"{row.last_name.upper()} {row.first_name}",
-            hours=hours(row.hours),
-            months=row.months,
-            first_month=row.first_month,
-            last_month=row.last_month,
-            is_validated=bool(row.is_validated) if policy.sees_personal_data(viewer) else None,
-        )
-        for row in rows
-    ]
+    ids = [contract.id for contract in listing.page.items]
+    if found is None:
+        found = compliance.statuses(session, as_of, sa.select(Contract).where(Contract.id.in_(ids)))
+    return ContractList(listing, {s.contract_id: s.compliance for s in found})
 
 
 def today() -> date:
@@ -295,19 +103,6 @@ def today() -> date:
 def hours(value: object) -> Decimal:
     """A sum from the database (a float on SQLite) as hours with two decimals."""
     return Decimal(str(value or 0)).quantize(CENT)
-
-
-def history(session: Session, object_type: str, object_id: int, limit: int = 20) -> list[AuditLog]:
-    """The latest audit events of one record, newest first."""
-    return list(
-        session.scalars(
-            sa.select(AuditLog)
-            .options(selectinload(AuditLog.user))
-            .where(AuditLog.object_type == object_type, AuditLog.object_id == str(object_id))
-            .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-            .limit(limit)
-        )
-    )
 
 
 # Creating and editing -----------------------------------------------------------------------------
@@ -334,8 +129,8 @@ def form_options(session: Session) -> FormOptions:
         operations=[(row.id, row.name, row.buyer) for row in operations],
         buyers=_organisations(session, (OrganisationKind.BUYER,)),
         contractors=_organisations(session, HOLDER_KINDS),
-        trades=_distinct(session, Contract.trade),
-        communes=_distinct(session, Contract.commune),
+        trades=distinct_values(session, Contract.trade),
+        communes=distinct_values(session, Contract.commune),
     )
 
 

@@ -8,7 +8,10 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from clauses.rules.names import ACCENTED, LIGATURES, UNACCENTED, normalise_name
+
 T = TypeVar("T")
+MAX_TERMS = 5
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,15 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
+@dataclass(frozen=True)
+class Listing(Generic[T]):
+    """A page of a list with the sort actually applied (unknown keys fall back)."""
+
+    page: Page[T]
+    sort: str
+    order: str
+
+
 def paginate(session: Session, stmt: sa.Select[T], number: int, size: int) -> Page[T]:
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     number = max(1, number)
@@ -38,35 +50,48 @@ def paginate(session: Session, stmt: sa.Select[T], number: int, size: int) -> Pa
     return Page(items, number, size, total or 0)
 
 
-def sorted_by(
+def sorted_page(
+    session: Session,
     stmt: sa.Select[T],
     columns: Mapping[str, Any],
+    *,
+    default: str,
     sort: str | None,
     order: str | None,
-    default: str,
-) -> tuple[sa.Select[T], str, str]:
-    """Order by a whitelisted column (unknown keys fall back to the default), ties by id."""
+    page: int,
+    size: int,
+) -> Listing[T]:
+    """A page ordered by a whitelisted column (unknown keys fall back to the default). Ties go
+    in the order of the first selected entity's id, so a row never shows on two pages nor on
+    none."""
     key = sort if sort is not None and sort in columns else default
     direction = "desc" if order == "desc" else "asc"
     column = columns[key]
-    ordered = stmt.order_by(column.desc() if direction == "desc" else column.asc())
-    return ordered, key, direction
+    entity = stmt.column_descriptions[0]["entity"]
+    ordered = stmt.order_by(column.desc() if direction == "desc" else column.asc(), entity.id)
+    return Listing(paginate(session, ordered, page, size), key, direction)
 
 
 def search_terms(query: str | None) -> list[str]:
-    """Words of a search box, each to be found somewhere in the searched columns."""
-    return [word for word in (query or "").split() if word][:5]
+    """The words of a search box as names are compared: "Jaurès" and "jaures" are JAURES,
+    "n'guessan" is N and GUESSAN. Each is to be found somewhere in the searched columns."""
+    return normalise_name(query or "").split()[:MAX_TERMS]
 
 
 def matching_all(terms: list[str], *columns: Any) -> sa.ColumnElement[bool]:
-    """Every term appears (case-insensitively) in at least one of the columns."""
-    return sa.and_(
-        *(
-            sa.or_(*(column.ilike(f"%{_escape(term)}%", escape="\\") for column in columns))
-            for term in terms
-        )
-    )
+    """Every term appears in at least one of the columns, accents and case aside."""
+    return sa.and_(*(sa.or_(*(contains(column, term) for column in columns)) for term in terms))
 
 
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def contains(column: Any, term: str) -> sa.ColumnElement[bool]:
+    """The text of `column`, folded, contains the search term (a word of search_terms)."""
+    return folded(column).contains(term)
+
+
+def folded(column: Any) -> sa.ColumnElement[str]:
+    """A text folded as search_terms folds words: ligatures spelt out, accents removed, upper
+    case (PostgreSQL has translate(); extensions.py gives SQLite the same)."""
+    text = column
+    for ligature, letters in LIGATURES.items():
+        text = sa.func.replace(text, ligature, letters)
+    return sa.func.upper(sa.func.translate(text, ACCENTED, UNACCENTED))

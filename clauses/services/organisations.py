@@ -13,7 +13,7 @@ from clauses.errors import AlreadyExists, InvalidValue, OrganisationMismatch
 from clauses.models import Organisation, OrganisationKind, User
 from clauses.services import audit
 from clauses.services.accounts import _, changes
-from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
+from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,9 @@ def organisations_page(
     *,
     sort: str | None,
     order: str | None,
-    number: int,
+    page: int,
     size: int,
-) -> tuple[Page[Organisation], str, str]:
+) -> Listing[Organisation]:
     stmt = sa.select(Organisation)
     terms = search_terms(filters.query)
     if terms:
@@ -149,5 +149,13 @@ def organisations_page(
         )
     if filters.kind is not None:
         stmt = stmt.where(Organisation.kind == filters.kind)
-    stmt, sort, order = sorted_by(stmt, ORGANISATION_SORTS, sort, order, default="name")
-    return paginate(session, stmt.order_by(Organisation.id), number, size), sort, order
+    return sorted_page(
+        session,
+        stmt,
+        ORGANISATION_SORTS,
+        default="name",
+        sort=sort,
+        order=order,
+        page=page,
+        size=size,
+    )

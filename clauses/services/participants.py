@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, raiseload, selectinload
 from clauses.access import policy
 from clauses.errors import AlreadyExists, InvalidValue, NotFound
 from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
-from clauses.rules.names import name_key, normalise_name
+from clauses.rules.names import name_key
 from clauses.services import audit, hours_summary
 from clauses.services.contracts import hours, today
-from clauses.services.listing import Page, matching_all, paginate, search_terms, sorted_by
+from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 Eligibility = Literal["to_verify", "validated"]
 
@@ -55,14 +55,7 @@ class ParticipantFilters:
 
 
 @dataclass(frozen=True)
-class Listing:
-    page: Page[Participant]
-    sort: str
-    order: str
-
-
-@dataclass(frozen=True)
-class FilterOptions:
+class ParticipantFilterOptions:
     communes: list[str]
     facilitators: list[tuple[int, str]]
 
@@ -76,14 +69,14 @@ def list_participants(
     order: str | None = None,
     page: int = 1,
     size: int = 25,
-) -> Listing:
+) -> Listing[Participant]:
     """Names for everyone who may see people; the other filters and sorts for the clause team.
 
     A contractor's filters on eligibility or commune are ignored, not applied: applied, they
     would tell by elimination what the page must not show.
     """
     stmt = policy.participants_of(viewer)
-    terms = name_terms(filters.q)
+    terms = search_terms(filters.q)
     if terms:
         stmt = stmt.where(matching_all(terms, Participant.name_key))
     columns: dict[str, Any] = {"name": Participant.name_key}
@@ -99,13 +92,9 @@ def list_participants(
         # Criteria are loaded with each person by default: not for this viewer, and any
         # template touching them fails loudly instead of showing them.
         stmt = stmt.options(raiseload(Participant.criteria_rows))
-    stmt, key, direction = sorted_by(stmt, columns, sort, order, default="name")
-    return Listing(paginate(session, stmt.order_by(Participant.id), page, size), key, direction)
-
-
-def name_terms(query: str | None) -> list[str]:
-    """Search words in the form of name_key: "Benoît" finds "BENOIT", "n'guessan" "N GUESSAN"."""
-    return [word for term in search_terms(query) for word in normalise_name(term).split()]
+    return sorted_page(
+        session, stmt, columns, default="name", sort=sort, order=order, page=page, size=size
+    )
 
 
 def _conditions(f: ParticipantFilters) -> list[sa.ColumnElement[bool]]:
@@ -125,8 +114,8 @@ def _conditions(f: ParticipantFilters) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def filter_options(session: Session) -> FilterOptions:
-    return FilterOptions(communes(session), facilitators(session))
+def filter_options(session: Session) -> ParticipantFilterOptions:
+    return ParticipantFilterOptions(communes(session), facilitators(session))
 
 
 def communes(session: Session) -> list[str]:

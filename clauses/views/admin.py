@@ -110,8 +110,8 @@ def index() -> Response:
 def users() -> str:
     form = UserFilterForm(request.args)
     form.role.choices = options(labels.choices(Role), _("All roles"))
-    page, sort, order = accounts.users_page(db.session(), form.filters(), **_listing())
-    return render_template("admin/users.html", form=form, page=page, sort=sort, order=order)
+    listing = accounts.users_page(db.session(), form.filters(), **_listing())
+    return render_template("admin/users.html", form=form, listing=listing)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -177,8 +177,8 @@ def reset_password(user_id: int) -> str | Response:
 def organisations_list() -> str:
     form = OrganisationFilterForm(request.args)
     form.kind.choices = options(labels.choices(OrganisationKind), _("All kinds"))
-    page, sort, order = organisations.organisations_page(db.session(), form.filters(), **_listing())
-    return render_template("admin/organisations.html", form=form, page=page, sort=sort, order=order)
+    listing = organisations.organisations_page(db.session(), form.filters(), **_listing())
+    return render_template("admin/organisations.html", form=form, listing=listing)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -348,6 +348,6 @@ def _listing() -> dict[str, Any]:
     return {
         "sort": request.args.get("sort"),
         "order": request.args.get("order"),
-        "number": number,
+        "page": number,
         "size": size,
     }

@@ -22,8 +22,9 @@ from clauses.errors import InvalidValue
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
 from clauses.models import Contract, User
-from clauses.services import contract_page, contracts, contracts_import
+from clauses.services import audit, contract_filters, contract_page, contracts, contracts_import
 from clauses.views import charts, reference_files
+from clauses.views.labels import status_choices
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -33,15 +34,16 @@ bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 def index() -> str:
     viewer = web.user()
     form = ContractFilterForm(request.args)
-    form.set_options(contracts.filter_options(db.session(), viewer))
-    listing = contracts.list_contracts(
+    form.set_options(contract_filters.filter_options(db.session(), viewer), status_choices())
+    found = contracts.list_contracts(
         db.session(),
         viewer,
-        form.filters(),
+        form.contract_filters(),
+        contracts.today(),
         size=current_app.config["PAGE_SIZE"],
         **form.listing_args(),
     )
-    return render_template("contracts/index.html", form=form, listing=listing)
+    return render_template("contracts/index.html", form=form, found=found)
 
 
 @bp.route("/<int:contract_id>")
@@ -51,7 +53,7 @@ def detail(contract_id: int) -> str:
     contract = web.contract_or_404(contract_id)
     page = contract_page.load(db.session(), viewer, contract, _as_of(viewer))
     team = policy.can_edit_reference_data(viewer)
-    events = contracts.history(db.session(), "contract", contract.id) if team else []
+    events = audit.history(db.session(), "contract", contract.id) if team else []
     return render_template(
         "contracts/detail.html",
         contract=contract,

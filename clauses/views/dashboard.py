@@ -14,9 +14,10 @@ from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.dashboard import SHOWN, DashboardFilterForm
 from clauses.models import User
-from clauses.services import contracts, dashboard, exports
+from clauses.rules.urgency import ALL, NEEDS_ACTION
+from clauses.services import contract_export, contract_filters, contracts, dashboard, exports
 from clauses.services.dashboard import ContractRow
-from clauses.views.labels import label
+from clauses.views.labels import label, status_choices
 
 bp = Blueprint("dashboard", __name__)
 
@@ -48,9 +49,9 @@ def export() -> Response:
         abort(404)
     form = DashboardFilterForm(request.args)  # only read: no options to offer
     team = policy.home(viewer) is policy.Home.CLAUSE_TEAM
-    filters = form.filters(default=dashboard.NEEDS_ACTION if team else dashboard.ALL)
+    filters = form.filters(default=NEEDS_ACTION if team else ALL)
     as_of = form.as_of_or(today) if policy.may_pick_date(viewer) else today
-    rows = dashboard.export_rows(db.session(), viewer, filters, as_of, file_format)
+    rows = contract_export.export_rows(db.session(), viewer, filters, as_of, file_format)
     db.session.commit()
     content = exports.write(_table(rows, as_of), file_format)
     name = f"marches-{as_of.isoformat()}.{file_format}"
@@ -61,11 +62,7 @@ def export() -> Response:
 
 def _filter_form(viewer: User) -> DashboardFilterForm:
     form = DashboardFilterForm(request.args)
-    form.set_options(
-        contracts.filter_options(db.session(), viewer),
-        dashboard.operation_options(db.session(), viewer),
-        [(status.value, label(status)) for status in dashboard.STATUS_ORDER],
-    )
+    form.set_options(contract_filters.filter_options(db.session(), viewer), status_choices())
     return form
 
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from clauses.models import BatchState, Criterion, EmploymentType, OrganisationKind, Role, Sex
 from clauses.rules.compliance import Status
+from clauses.rules.urgency import STATUS_ORDER
 
 LABELS: tuple[tuple[StrEnum, LazyString], ...] = (
     (Role.ADMIN, _l("administrator")),
@@ -60,3 +61,8 @@ def label(value: StrEnum | None) -> str:
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
     """(value, label) pairs for a select field, in the enum's order."""
     return [(member.value, label(member)) for member in enum]
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """The statuses as a contract list's filter offers them, in the order pages show them."""
+    return [(status.value, label(status)) for status in STATUS_ORDER]

@@ -12,7 +12,7 @@ from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
 from clauses.models import Criterion, Participant, Sex
-from clauses.services import contracts, participants, participants_import
+from clauses.services import audit, participants, participants_import
 from clauses.views import labels, reference_files
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -43,7 +43,7 @@ def detail(participant_id: int) -> str:
     entries = participants.hours_of(db.session(), viewer, person)
     if not policy.sees_personal_data(viewer):
         return render_template("participants/names_only.html", person=person, entries=entries)
-    events = contracts.history(db.session(), "participant", person.id)
+    events = audit.history(db.session(), "participant", person.id)
     return render_template(
         "participants/detail.html",
         person=person,
