@@ -26,7 +26,7 @@ class Person:
     is_new: bool = False
 
 
-class Outcome(StrEnum):
+class MatchKind(StrEnum):
     EXACT = "exact"
     FUZZY = "fuzzy"
     NAME_ONLY = "name_only"  # no readable birth date, one known person with that name
@@ -37,7 +37,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    outcome: Outcome
+    outcome: MatchKind
     person: Person | None = None
 
 
@@ -61,11 +61,11 @@ class People:
         if birth_date is None:
             namesakes = self._by_name.get(key, [])
             if len(namesakes) == 1:
-                return Match(Outcome.NAME_ONLY, namesakes[0])
-            return Match(Outcome.NO_BIRTH_DATE)
+                return Match(MatchKind.NAME_ONLY, namesakes[0])
+            return Match(MatchKind.NO_BIRTH_DATE)
         exact = self._exact.get((key, birth_date))
         if exact is not None:
-            return Match(Outcome.EXACT, exact)
+            return Match(MatchKind.EXACT, exact)
         return self._near(key, birth_date) or self._create(last_name, first_name, key, birth_date)
 
     def _near(self, key: str, birth_date: date) -> Match | None:
@@ -80,12 +80,12 @@ class People:
             limit=None,
         )
         if len(hits) == 1:
-            return Match(Outcome.FUZZY, same_birth[hits[0][2]])
+            return Match(MatchKind.FUZZY, same_birth[hits[0][2]])
         if len(hits) > 1:
-            return Match(Outcome.AMBIGUOUS)
+            return Match(MatchKind.AMBIGUOUS)
         return None
 
     def _create(self, last_name: str, first_name: str, key: str, birth_date: date) -> Match:
         person = Person(None, last_name.strip(), first_name.strip(), key, birth_date, is_new=True)
         self.add(person)
-        return Match(Outcome.NEW, person)
+        return Match(MatchKind.NEW, person)

@@ -3,21 +3,19 @@
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 
 from clauses.errors import ContractColumnMissing, NoHeader
 from clauses.models.enums import EmploymentType
+from clauses.rules.compliance import FULL_TIME_MONTH
 from clauses.rules.dates import last_day_of_month
 from imports.codes import Code, Issue, Param
 from imports.headers import HOUR_SHEET, Field
-from imports.match import Match, Outcome, People
+from imports.match import Match, MatchKind, People
 from imports.read import Sheet, Workbook
 from imports.reference import EntryKey
 from imports.results import EntryDraft, ImportReport, RowDecision, RowResult
 from imports.table import Header, RowKind, find_header, rows_below
 from imports.validate import CheckedRow, Context, ParsedRow, check, parse_row
-
-FULL_TIME_MONTH = Decimal("151.67")
 
 ExistingKeys = Callable[[Iterable[int]], set[EntryKey]]
 # Told (rows checked, rows in all) now and then, for a progress bar.
@@ -118,7 +116,7 @@ def _checked_result(
 
 def _match_error(sheet: str, row: int, parsed: ParsedRow, match: Match) -> Issue:
     name = f"{parsed.last_name} {parsed.first_name}"
-    if match.outcome is Outcome.AMBIGUOUS:
+    if match.outcome is MatchKind.AMBIGUOUS:
         return Issue(sheet, row, Code.PARTICIPANT_AMBIGUOUS, {"name": name})
     return Issue(sheet, row, Code.BIRTHDATE_INVALID, {"name": name})
 
@@ -131,12 +129,12 @@ def _row_warnings(sheet: str, row: int, checked: CheckedRow, match: Match) -> li
         found.append(
             (Code.HOURS_OVERTIME, {"hours": str(checked.hours), "full_time": str(FULL_TIME_MONTH)})
         )
-    if match.outcome is Outcome.FUZZY and person is not None:
+    if match.outcome is MatchKind.FUZZY and person is not None:
         known = f"{person.last_name} {person.first_name}"
         found.append((Code.PARTICIPANT_FUZZY, {"name": name, "known_name": known}))
-    if match.outcome is Outcome.NEW:
+    if match.outcome is MatchKind.NEW:
         found.append((Code.PARTICIPANT_NEW, {"name": name}))
-    if match.outcome is Outcome.NAME_ONLY:
+    if match.outcome is MatchKind.NAME_ONLY:
         found.append((Code.BIRTHDATE_MISSING, {}))
     if parsed.employment_type is None:
         found.append((Code.TYPE_UNKNOWN, {"value": parsed.employment_type_text}))

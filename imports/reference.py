@@ -15,7 +15,7 @@ from imports.match import People, Person
 
 
 @dataclass(frozen=True, slots=True)
-class ContractTerms:
+class KnownContract:
     id: int
     reference: str
     start: date
@@ -25,7 +25,7 @@ class ContractTerms:
 EntryKey = tuple[int, int, date, EmploymentType]
 
 
-def contracts_by_key(session: Session, contractor_id: int | None) -> dict[str, ContractTerms]:
+def contracts_by_key(session: Session, contractor_id: int | None) -> dict[str, KnownContract]:
     """Contracts by normalised reference; a contractor's upload knows only its own contracts."""
     stmt = contracts_in(contractor_id).with_only_columns(
         Contract.reference_key,
@@ -35,7 +35,7 @@ def contracts_by_key(session: Session, contractor_id: int | None) -> dict[str, C
         Contract.end_date,
     )
     return {
-        key: ContractTerms(id_, ref, start, end)
+        key: KnownContract(id_, ref, start, end)
         for key, id_, ref, start, end in session.execute(stmt)
     }
 

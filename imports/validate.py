@@ -16,7 +16,7 @@ from imports.cells import (
 )
 from imports.codes import Code, Issue, Param
 from imports.headers import Field
-from imports.reference import ContractTerms
+from imports.reference import KnownContract
 from imports.table import Header
 
 MAX_MONTH_HOURS = Decimal(208)
@@ -26,7 +26,7 @@ MAX_MONTH_HOURS = Decimal(208)
 class Context:
     """What every row is checked against."""
 
-    contracts: dict[str, ContractTerms]  # by normalised reference, in the uploader's scope
+    contracts: dict[str, KnownContract]  # by normalised reference, in the uploader's scope
     default_contract: str | None  # --contract, for files without a contract column
     as_of_month: date
 
@@ -34,7 +34,7 @@ class Context:
 @dataclass(frozen=True, slots=True)
 class ParsedRow:
     reference: str
-    contract: ContractTerms | None
+    contract: KnownContract | None
     hours_text: str
     hours: Decimal | None
     month_text: str
@@ -89,7 +89,7 @@ class CheckedRow:
     """A row whose own cells hold no error: contract, hours and month are known."""
 
     parsed: ParsedRow
-    contract: ContractTerms
+    contract: KnownContract
     hours: Decimal
     month: date
 

@@ -503,6 +503,7 @@ def test_admin_edits_an_organisation(admin, world, db_session):
     assert (org.siret, org.kind, org.email) == ("44306184100047", OrganisationKind.SIAE, None)
     (event,) = events(db_session, "update", "organisation")
     assert event.details == {
+        "fields": ["siret", "kind"],
         "before": {"siret": None, "kind": "contractor"},
         "after": {"siret": "44306184100047", "kind": "siae"},
     }

@@ -512,8 +512,8 @@ def test_create_a_contract(client, world, db_session):
     )
     assert event.user_id == world.facilitator.id
     assert event.object_id == str(created.id)
-    assert event.details["values"]["committed_hours"] == "850.00"
-    assert event.details["values"]["contractor"] == "Bâtiments Test SAS"
+    assert event.details["after"]["committed_hours"] == "850.00"
+    assert event.details["after"]["contractor"] == "Bâtiments Test SAS"
     assert "Marché 2024-BOB-07 enregistré." in page_text(client.get(response.headers["Location"]))
 
 
@@ -651,9 +651,11 @@ def test_edit_a_contract_records_what_changed(client, world, db_session):
     event = db_session.scalar(
         sa.select(AuditLog).where(AuditLog.object_type == "contract", AuditLog.action == "update")
     )
-    assert event.details["changes"] == {
-        "end_date": {"before": "2024-12-31", "after": "2025-06-30"},
-    }
+    assert event.details["fields"] == ["end_date"]
+    assert (event.details["before"], event.details["after"]) == (
+        {"end_date": "2024-12-31"},
+        {"end_date": "2025-06-30"},
+    )
     assert event.details["reference"] == contract.reference
     page = page_text(client.get(f"/contracts/{contract.id}"))
     assert "modification" in page.split('id="history-title"', 1)[1]

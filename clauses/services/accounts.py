@@ -146,15 +146,6 @@ def snapshot(user: User) -> dict[str, Any]:
     }
 
 
-def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The audit details of an update: the changed values only, before and after."""
-    changed = [key for key in after if before.get(key) != after[key]]
-    return {
-        "before": {key: before.get(key) for key in changed},
-        "after": {key: after[key] for key in changed},
-    }
-
-
 @dataclass(frozen=True)
 class NewAccount:
     email: str
@@ -210,10 +201,7 @@ def update_account(session: Session, actor: User, user: User, new: AccountChange
     user.role = new.role
     user.organisation = organisation
     user.is_active = new.is_active
-    diff = changes(before, snapshot(user))
-    if diff["after"]:
-        audit.record(session, actor, "update", "user", user.id, **diff)
-    return bool(diff["after"])
+    return audit.record_update(session, actor, "user", user.id, before, snapshot(user))
 
 
 def check_not_locking_out(actor: User, user: User, *, role: Role, is_active: bool) -> None:

@@ -1,5 +1,6 @@
 """The audit trail: one event per change a person makes, in the same transaction as the change."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,31 @@ def history(session: Session, object_type: str, object_id: int, limit: int = 20)
             .limit(limit)
         )
     )
+
+
+def record_update(
+    session: Session,
+    actor: User | None,
+    object_type: str,
+    object_id: object,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    with_values: bool = True,
+    **details: Any,
+) -> bool:
+    """One shape for every edit: an "update" event naming the fields that changed, with their
+    values before and after (JSON values, compared as such) unless they are personal data,
+    which the log would keep past their purge. Nothing when nothing changed; returns whether
+    anything did."""
+    fields = [key for key in after if before.get(key) != after[key]]
+    if not fields:
+        return False
+    if with_values:
+        details["before"] = {key: before.get(key) for key in fields}
+        details["after"] = {key: after[key] for key in fields}
+    record(session, actor, "update", object_type, object_id, fields=fields, **details)
+    return True
 
 
 # The audit log page (administrators only).

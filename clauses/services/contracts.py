@@ -166,21 +166,6 @@ class ContractData:
     insertion_rate: Decimal | None = None
 
 
-AUDITED = (
-    "reference",
-    "title",
-    "operation",
-    "contractor",
-    "trade",
-    "commune",
-    "start_date",
-    "end_date",
-    "committed_hours",
-    "amount",
-    "insertion_rate",
-)
-
-
 def save_contract(
     session: Session, actor: User, data: ContractData, contract: Contract | None = None
 ) -> Contract:
@@ -278,7 +263,9 @@ def _new_operation(session: Session, actor: User, data: ContractData) -> Operati
 
 
 def _snapshot(contract: Contract) -> dict[str, Any]:
-    return {
+    """What the audit keeps of a contract, as JSON values: Decimal("1200") and
+    Decimal("1200.00") are the same "1200.00"."""
+    values = {
         "reference": contract.reference,
         "title": contract.title,
         "operation": contract.operation.name,
@@ -291,6 +278,7 @@ def _snapshot(contract: Contract) -> dict[str, Any]:
         "amount": contract.amount,
         "insertion_rate": contract.insertion_rate,
     }
+    return {key: _jsonable(value) for key, value in values.items()}
 
 
 def _audit(
@@ -298,24 +286,11 @@ def _audit(
 ) -> None:
     after = _snapshot(contract)
     if before is None:
-        values = {key: _jsonable(after[key]) for key in AUDITED}
-        audit.record(session, actor, "create", "contract", contract.id, values=values)
-        return
-    # Compared as values (Decimal("1200") == Decimal("1200.00")), stored as text.
-    changes = {
-        key: {"before": _jsonable(before[key]), "after": _jsonable(after[key])}
-        for key in AUDITED
-        if before[key] != after[key]
-    }
-    if changes:
-        audit.record(
-            session,
-            actor,
-            "update",
-            "contract",
-            contract.id,
-            reference=contract.reference,
-            changes=changes,
+        audit.record(session, actor, "create", "contract", contract.id, after=after)
+    else:
+        reference = contract.reference
+        audit.record_update(
+            session, actor, "contract", contract.id, before, after, reference=reference
         )
 
 

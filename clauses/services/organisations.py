@@ -12,7 +12,7 @@ from clauses.access import policy
 from clauses.errors import AlreadyExists, InvalidValue, OrganisationMismatch
 from clauses.models import Organisation, OrganisationKind, User
 from clauses.services import audit
-from clauses.services.accounts import _, changes
+from clauses.services.accounts import _
 from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 
@@ -69,10 +69,8 @@ def update_organisation(
     organisation.siret = data.siret
     organisation.kind = data.kind
     organisation.email = data.email
-    diff = changes(before, snapshot(organisation))
-    if diff["after"]:
-        audit.record(session, actor, "update", "organisation", organisation.id, **diff)
-    return bool(diff["after"])
+    after = snapshot(organisation)
+    return audit.record_update(session, actor, "organisation", organisation.id, before, after)
 
 
 def _checked(

@@ -251,9 +251,9 @@ def save_participant(
         audit.record(session, actor, "create", "participant", participant.id)
     else:
         after = _snapshot(participant)
-        changed = [name for name in FIELDS if before[name] != after[name]]
-        if changed:
-            audit.record(session, actor, "update", "participant", participant.id, fields=changed)
+        audit.record_update(
+            session, actor, "participant", participant.id, before, after, with_values=False
+        )
     return participant
 
 
