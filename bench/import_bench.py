@@ -29,9 +29,9 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository, for bench/ and clauses/
 
-from common import FIRST, LAST, drop_pg, pg_database  # noqa: E402  (bench/, beside this file)
+from bench.common import FIRST, LAST, drop_pg, pg_database  # noqa: E402
 
 AS_OF = date(2026, 11, 2)
 CONTRACTS = 2_000

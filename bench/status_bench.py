@@ -1,13 +1,11 @@
 """Benchmark of compliance status and the clause team's pages at national scale (issue 5).
 
-Builds one world twice, in SQLite and in PostgreSQL (skipped if no server answers): 5,000
-contracts (a tenth with a monthly schedule), 50,000 participants (most validated, a tenth to
-verify, 2 % validated after the status date), 2,000,000 hour entries over the 36 months up to
-the reporting month, written month after month as imports arrive, each with the batch line it
-came from, in 360 import batches (10 a month), the monthly_hours summary
-(hours_summary.refresh_all, timed), some "nothing to report" declarations (8 % of the contracts
-miss the last report, half of them declared nothing), participant criteria, users and an audit
-log of 100,000 events. Then measures, in one run, each database in a child process of its own:
+Builds one world twice (bench/worlds.py: by default 5,000 contracts, 50,000 participants and
+2,000,000 hour entries over 36 months, with their batches, lines, summary, declarations, users
+and audit log), in SQLite and in PostgreSQL (skipped if no server answers), loaded in bulk by
+bench/loader.py on the schema the migrations build, the monthly_hours summary computed by
+hours_summary.refresh_all (timed). Then measures, in one run, each database in a child process
+of its own:
   (a) the floor: SELECT contract_id, SUM(hours) FROM hour_entry GROUP BY contract_id;
   (b) `clauses status --json` for every contract (the real command, a subprocess), and the
       in-process compliance.statuses() call it makes, to tell start-up from work;
@@ -15,12 +13,9 @@ log of 100,000 events. Then measures, in one run, each database in a child proce
       through the app (Flask test client, signed in through the real login form as a
       facilitator of the world): p50 and p95 over --requests requests, after one warm-up.
 (a) and the in-process (b) are the median of 3 runs after a warm-up; the command, of 3 runs.
-
-Building fast: rows go in with COPY (PostgreSQL, foreign-key triggers off for the session:
-the generated rows are consistent by construction) or one executemany per table (SQLite,
-journal in memory); the schema comes from the migrations. One batch line per entry (no
-corrections: --skip-batch-lines leaves them out, for a faster build). PostgreSQL is then VACUUM
-ANALYZEd as autovacuum would; SQLite is left without ANALYZE, as the app leaves it.
+One batch line per entry (no corrections: --skip-batch-lines leaves them out, for a faster
+build). PostgreSQL is then VACUUM ANALYZEd as autovacuum would; SQLite is left without ANALYZE,
+as the app leaves it.
 
 Status is assessed as of --as-of (default: 15 days ago, so that the people validated since
 are taken back to pending and statuses() corrects them); the pages use today's date.
@@ -36,534 +31,27 @@ import io
 import json
 import os
 import pstats
-import random
 import re
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository, for bench/ and clauses/
 
-from common import FIRST, LAST, drop_pg, pg_database  # noqa: E402  (bench/, beside this file)
+from bench.common import drop_pg, pg_database  # noqa: E402
+from bench.loader import load, pg_autocommit  # noqa: E402
+from bench.worlds import FACILITATOR, MONTHS, World, plan_world, tables  # noqa: E402
+from clauses.rules.dates import add_months  # noqa: E402
 
-from clauses.rules.dates import add_months, last_day_of_month  # noqa: E402
-from clauses.rules.names import name_key  # noqa: E402
-
-MONTHS = 36
 PASSWORD = "bench-password"
-FACILITATOR = "facilitatrice@bench.example"
 FLOOR_SQL = "SELECT contract_id, SUM(hours) FROM hour_entry GROUP BY contract_id"
-COMMUNES = [
-    "Aubervilliers",
-    "Aulnay-sous-Bois",
-    "Bagnolet",
-    "Bobigny",
-    "Bondy",
-    "Clichy-sous-Bois",
-    "Drancy",
-    "Épinay-sur-Seine",
-    "La Courneuve",
-    "Le Blanc-Mesnil",
-    "Les Lilas",
-    "Montreuil",
-    "Noisy-le-Sec",
-    "Pantin",
-    "Pierrefitte-sur-Seine",
-    "Romainville",
-    "Rosny-sous-Bois",
-    "Saint-Denis",
-    "Saint-Ouen",
-    "Sevran",
-    "Stains",
-    "Tremblay-en-France",
-    "Villepinte",
-    "Villetaneuse",
-]
-TRADES = [
-    "Gros œuvre",
-    "Second œuvre",
-    "Électricité",
-    "Plomberie",
-    "Menuiserie",
-    "Peinture",
-    "Voirie",
-    "Espaces verts",
-]
-TYPES = ["cdi", "cdd", "interim", "interim", "interim", "geiq", "apprenticeship", "iae", "other"]
-CRITERIA = ["long_term_job_seeker", "rsa", "young_without_qualification", "qpv_resident"]
-ACTIONS = ["login"] * 12 + ["import", "import", "update", "create", "validate_eligibility"]
-
-
-# The world -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ContractPlan:
-    id: int
-    start: date
-    end: date
-    team: list[tuple[int, str]]  # participant id, employment type
-    committed: int
-    has_schedule: bool
-    misses_last_report: bool
-    declared_nothing: bool
-    months: list[date] = field(default_factory=list)  # months with hours, inside the window
-
-
-@dataclass
-class World:
-    """Everything the tables hold but the rows generated on the fly (entries, audit log)."""
-
-    today: date
-    as_of: date
-    first_month: date
-    last_month: date  # R, the reporting month of today
-    contracts: list[ContractPlan]
-    people: list[tuple[str, str, date, date | None]]  # last, first, birth, validated on
-    buyers: int
-    contractors: int
-    operations: int
-    batches: int
-    audit_events: int
-    seed: int
-
-    @property
-    def users(self) -> int:
-        """An admin, the facilitator, then users of 50 contractors and of 20 buyers."""
-        return 2 + min(50, self.contractors) + min(20, self.buyers)
-
-    @property
-    def months(self) -> list[date]:
-        return [add_months(self.first_month, i) for i in range(MONTHS)]
-
-
-def plan_world(
-    contracts: int, participants: int, entries: int, today: date, as_of: date, seed: int = 2026
-) -> World:
-    rng = random.Random(seed)
-    last_month = add_months(today.replace(day=1), -1)
-    first_month = add_months(last_month, -(MONTHS - 1))
-    people = _people(rng, participants, as_of, today)
-    plans = []
-    for i in range(contracts):
-        start_month = add_months(last_month, rng.randint(-(MONTHS - 1), 3))
-        duration = rng.randint(6, 48)
-        end = last_day_of_month(add_months(start_month, duration - 1))
-        misses = rng.random() < 0.08
-        plan = ContractPlan(
-            i + 1,
-            start_month.replace(day=1 + rng.randrange(28)),
-            end,
-            [],
-            0,
-            rng.random() < 0.1,
-            misses,
-            misses and rng.random() < 0.5,
-        )
-        month = max(start_month, first_month)
-        while month <= min(end, last_month):
-            plan.months.append(month)
-            month = add_months(month, 1)
-        plans.append(plan)
-    # Team sizes such that the entries add up to about `entries` (9 in 10 people report a month).
-    contract_months = sum(len(p.months) for p in plans) or 1
-    per_month = entries / contract_months / 0.9
-    for plan in plans:
-        size = max(1, round(per_month * rng.uniform(0.5, 1.5)))
-        plan.team = [(p + 1, rng.choice(TYPES)) for p in rng.sample(range(participants), size)]
-        duration = (plan.end.year - plan.start.year) * 12 + plan.end.month - plan.start.month + 1
-        plan.committed = max(100, round(duration * size * 79 * 0.9 * rng.uniform(0.8, 1.5), -1))
-    return World(
-        today,
-        as_of,
-        first_month,
-        last_month,
-        plans,
-        people,
-        buyers=max(2, contracts // 80),
-        contractors=max(2, contracts * 3 // 10),
-        operations=max(1, contracts // 4),
-        batches=MONTHS * 10,
-        audit_events=max(1000, entries // 20),
-        seed=seed,
-    )
-
-
-def _people(
-    rng: random.Random, count: int, as_of: date, today: date
-) -> list[tuple[str, str, date, date | None]]:
-    seen: set[tuple[str, str, date]] = set()
-    result: list[tuple[str, str, date, date | None]] = []
-    recent_days = max(1, (today - as_of).days)
-    while len(result) < count:
-        last = rng.choice(LAST) + ("" if rng.random() < 0.6 else f"-{rng.choice(LAST)}")
-        person = (
-            last,
-            rng.choice(FIRST),
-            date(1960 + rng.randrange(46), 1 + rng.randrange(12), 1 + rng.randrange(28)),
-        )
-        if person in seen:
-            continue
-        seen.add(person)
-        roll = rng.random()
-        if roll < 0.10:
-            validated = None  # to verify
-        elif roll < 0.12:
-            validated = as_of + timedelta(days=1 + rng.randrange(recent_days))
-        else:
-            validated = as_of - timedelta(days=rng.randrange(4 * 365))
-        result.append((*person, validated))
-    return result
-
-
-# Rows, table by table, as (table, columns, rows) ---------------------------------------------
-
-Table = tuple[str, list[str], Iterable[tuple[Any, ...]]]
-
-
-def stamp(day: date, seconds: int = 0) -> str:
-    """A timestamp as SQLAlchemy stores it on SQLite and PostgreSQL reads it (UTC session)."""
-    return f"{datetime(day.year, day.month, day.day) + timedelta(seconds=seconds)}.000000"
-
-
-def reference_tables(world: World, password_hash: str, is_pg: bool) -> list[Table]:
-    true, false = (True, False) if is_pg else (1, 0)
-    created = stamp(world.first_month)
-    buyers = range(1, world.buyers + 1)
-    contractors = range(world.buyers + 1, world.buyers + world.contractors + 1)
-    team_org = world.buyers + world.contractors + 1
-    organisations = [(b, f"Acheteur {b}", None, "buyer", None, created) for b in buyers]
-    organisations += [
-        (c, f"Entreprise {c}", None, "contractor", None, created) for c in contractors
-    ]
-    organisations.append((team_org, "Équipe clauses", None, "facilitator", None, created))
-    operations = [
-        (o, f"Opération {o}", buyers[o % len(buyers)], COMMUNES[o % len(COMMUNES)])
-        for o in range(1, world.operations + 1)
-    ]
-    users = [
-        (1, "admin@bench.example", password_hash, "Admin", "admin", None, true, None, created),
-        (
-            2,
-            FACILITATOR,
-            password_hash,
-            "Facilitatrice",
-            "facilitator",
-            team_org,
-            true,
-            None,
-            created,
-        ),
-    ]
-    for n, org in enumerate([*contractors[:50], *buyers[:20]], start=3):
-        role = "buyer" if org <= world.buyers else "contractor"
-        users.append(
-            (n, f"user{n}@bench.example", password_hash, "", role, org, true, None, created)
-        )
-    return [
-        ("organisation", ["id", "name", "siret", "kind", "email", "created_at"], organisations),
-        ("operation", ["id", "name", "buyer_id", "commune"], operations),
-        (
-            "user_account",
-            [
-                "id",
-                "email",
-                "password_hash",
-                "full_name",
-                "role",
-                "organisation_id",
-                "is_active",
-                "last_login_at",
-                "created_at",
-            ],
-            users,
-        ),
-        *_contract_tables(world, contractors, created),
-        *_participant_tables(world, true, false, created),
-        _batches(world, contractors, created),
-        _declarations(world),
-    ]
-
-
-def _contract_tables(world: World, contractors: range, created: str) -> list[Table]:
-    rows, schedule = [], []
-    for c in world.contracts:
-        ref = f"M{c.start.year}-{c.id:05d}"
-        rows.append(
-            (
-                c.id,
-                ref,
-                ref,
-                f"Lot {c.id % 12 + 1} {TRADES[c.id % len(TRADES)].lower()}",
-                1 + (c.id - 1) * world.operations // len(world.contracts),
-                contractors[(c.id * 7919) % len(contractors)],
-                TRADES[c.id % len(TRADES)],
-                COMMUNES[c.id % len(COMMUNES)],
-                c.start,
-                c.end,
-                c.committed,
-                None,
-                None,
-                created,
-                created,
-            )
-        )
-        if c.has_schedule:
-            months = _months_of(c.start, c.end)
-            share = round(c.committed / len(months), 2)
-            schedule += [(c.id, m, share) for m in months]
-    columns = [
-        "id",
-        "reference",
-        "reference_key",
-        "title",
-        "operation_id",
-        "contractor_id",
-        "trade",
-        "commune",
-        "start_date",
-        "end_date",
-        "committed_hours",
-        "amount",
-        "insertion_rate",
-        "created_at",
-        "updated_at",
-    ]
-    return [
-        ("contract", columns, rows),
-        (
-            "scheduled_hours",
-            ["id", "contract_id", "month", "hours"],
-            [(i, *row) for i, row in enumerate(schedule, start=1)],
-        ),
-    ]
-
-
-def _months_of(start: date, end: date) -> list[date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def _participant_tables(world: World, true: Any, false: Any, created: str) -> list[Table]:
-    rng = random.Random(world.seed + 1)
-    people, criteria = [], []
-    for pid, (last, first, birth, validated) in enumerate(world.people, start=1):
-        commune = rng.choice(COMMUNES)
-        people.append(
-            (
-                pid,
-                last,
-                first,
-                name_key(last, first),
-                birth,
-                rng.choice("FM"),
-                commune,
-                true if rng.random() < 0.3 else false,
-                "",
-                validated,
-                rng.choice(TRADES),
-                true if rng.random() < 0.3 else false,
-                2 if rng.random() < 0.5 else None,
-                created,
-                created,
-            )
-        )
-        if validated is not None:
-            for criterion in rng.sample(CRITERIA, 1 + rng.randrange(2)):
-                criteria.append((len(criteria) + 1, pid, criterion))
-    columns = [
-        "id",
-        "last_name",
-        "first_name",
-        "name_key",
-        "birth_date",
-        "sex",
-        "commune",
-        "is_qpv",
-        "other_criteria",
-        "eligibility_validated_on",
-        "wanted_trades",
-        "is_available",
-        "facilitator_id",
-        "created_at",
-        "updated_at",
-    ]
-    return [
-        ("participant", columns, people),
-        ("participant_criterion", ["id", "participant_id", "criterion"], criteria),
-    ]
-
-
-def _batches(world: World, contractors: range, created: str) -> Table:
-    per_month = world.batches // MONTHS
-    rows = []
-    for b in range(world.batches):
-        month = add_months(world.first_month, b // per_month)
-        arrived = add_months(month, 1) + timedelta(days=b % per_month)
-        rows.append(
-            (
-                b + 1,
-                f"releve-{month:%Y-%m}-{b % per_month}.xlsx",
-                b"",
-                f"{b:064x}",
-                "xlsx",
-                3 + b % 50,
-                contractors[b % len(contractors)],
-                stamp(arrived, 3600),
-                arrived,
-                "committed",
-                0,
-                0,
-                0,
-                0,
-                "{}",
-                None,
-                None,
-            )
-        )
-    columns = [
-        "id",
-        "filename",
-        "content",
-        "sha256",
-        "file_format",
-        "uploaded_by_id",
-        "contractor_id",
-        "uploaded_at",
-        "as_of",
-        "state",
-        "rows_accepted",
-        "rows_rejected",
-        "rows_skipped",
-        "hours_accepted",
-        "report",
-        "rolled_back_at",
-        "rolled_back_by_id",
-    ]
-    return ("import_batch", columns, rows)
-
-
-def _declarations(world: World) -> Table:
-    rows = [
-        (c.id, c.id, world.last_month, 3, stamp(world.today))
-        for c in world.contracts
-        if c.declared_nothing and world.last_month in c.months
-    ]
-    return (
-        "no_hours_declaration",
-        ["id", "contract_id", "month", "declared_by_id", "declared_at"],
-        rows,
-    )
-
-
-ENTRY_COLUMNS = [
-    "id",
-    "contract_id",
-    "participant_id",
-    "month",
-    "employment_type",
-    "employment_type_text",
-    "employer",
-    "hours",
-    "batch_id",
-    "updated_at",
-]
-
-
-def hour_entries(world: World) -> Iterator[tuple[Any, ...]]:
-    """Month after month, as the imports bring them; 1 in 10 people skips a month."""
-    rng = random.Random(world.seed + 2)
-    by_month: dict[date, list[ContractPlan]] = {}
-    for plan in world.contracts:
-        for month in plan.months:
-            if month == world.last_month and plan.misses_last_report:
-                continue
-            by_month.setdefault(month, []).append(plan)
-    per_month = world.batches // MONTHS
-    entry_id = 0
-    for index, month in enumerate(world.months):
-        updated = stamp(add_months(month, 1), 7200)
-        iso = month.isoformat()
-        for plan in by_month.get(month, []):
-            batch = index * per_month + plan.id % per_month + 1
-            for participant, kind in plan.team:
-                if rng.random() < 0.1:
-                    continue
-                entry_id += 1
-                cents = rng.randrange(700, 15168)
-                yield (
-                    entry_id,
-                    plan.id,
-                    participant,
-                    iso,
-                    kind,
-                    kind,
-                    "ETTI 93" if kind == "interim" else "",
-                    f"{cents // 100}.{cents % 100:02d}",
-                    batch,
-                    updated,
-                )
-
-
-LINE_COLUMNS = [
-    "id",
-    "batch_id",
-    "sheet",
-    "row",
-    "contract_id",
-    "participant_id",
-    "month",
-    "employment_type",
-    "employment_type_text",
-    "employer",
-    "hours",
-]
-
-
-def batch_lines(world: World) -> Iterator[tuple[Any, ...]]:
-    """The accepted row each entry came from (the same generator, so the same values)."""
-    for entry_id, contract, person, month, kind, text, employer, hours, batch, _ in hour_entries(
-        world
-    ):
-        row = 2 + entry_id % 5000
-        yield (entry_id, batch, "Heures", row, contract, person, month, kind, text, employer, hours)
-
-
-def audit_events(world: World) -> Iterator[tuple[Any, ...]]:
-    rng = random.Random(world.seed + 3)
-    span = (world.today - world.first_month).days * 86400
-    users = world.users
-    for n, offset in enumerate(sorted(rng.randrange(span) for _ in range(world.audit_events)), 1):
-        action = rng.choice(ACTIONS)
-        kind, target = {
-            "login": ("user", rng.randint(1, users)),
-            "import": ("import_batch", rng.randint(1, world.batches)),
-            "validate_eligibility": ("participant", rng.randint(1, len(world.people))),
-        }.get(action, ("contract", rng.randint(1, len(world.contracts))))
-        yield (
-            n,
-            stamp(world.first_month, offset),
-            rng.randint(1, users),
-            action,
-            kind,
-            str(target),
-            "{}",
-        )
-
-
-AUDIT_COLUMNS = ["id", "at", "user_id", "action", "object_type", "object_id", "details"]
 
 
 # Building a database -------------------------------------------------------------------------
@@ -588,14 +76,8 @@ def build(url: str, world: World, with_lines: bool) -> dict[str, float]:
     figures["schema"] = time.perf_counter() - started
     user = User()
     user.set_password(PASSWORD)
-    tables = [
-        *reference_tables(world, user.password_hash, url.startswith("postgresql")),
-        ("hour_entry", ENTRY_COLUMNS, hour_entries(world)),
-        *([("batch_line", LINE_COLUMNS, batch_lines(world))] if with_lines else []),
-        ("audit_log", AUDIT_COLUMNS, audit_events(world)),
-    ]
     started = time.perf_counter()
-    counts = _copy_pg(url, tables) if url.startswith("postgresql") else _insert_sqlite(url, tables)
+    counts = load(url, tables(world, user.password_hash, with_lines))
     figures["rows"] = time.perf_counter() - started
     figures.update({f"count:{table}": n for table, n in counts.items()})
     started = time.perf_counter()
@@ -610,69 +92,9 @@ def build(url: str, world: World, with_lines: bool) -> dict[str, float]:
     figures["summary"] = time.perf_counter() - started
     if url.startswith("postgresql"):
         started = time.perf_counter()
-        _pg_autocommit(url, ["VACUUM ANALYZE"])
+        pg_autocommit(url, ["VACUUM ANALYZE"])
         figures["analyze"] = time.perf_counter() - started
     return figures
-
-
-def _psycopg_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def _copy_pg(url: str, tables: list[Table]) -> dict[str, int]:
-    import psycopg
-
-    counts = {}
-    with psycopg.connect(_psycopg_url(url)) as conn, conn.cursor() as cur:
-        cur.execute("SET TIME ZONE 'UTC'")
-        # The rows are consistent by construction: no foreign-key trigger per row.
-        cur.execute("SET session_replication_role = replica")
-        for table, columns, rows in tables:
-            n = 0
-            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    n += 1
-            counts[table] = n
-            if n and "id" in columns:
-                cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
-                )
-    return counts
-
-
-def _insert_sqlite(url: str, tables: list[Table]) -> dict[str, int]:
-    conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
-    conn.execute("PRAGMA journal_mode = MEMORY")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("BEGIN")
-    counts = {}
-    for table, columns, rows in tables:
-        marks = ", ".join("?" * len(columns))
-        cursor = conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-            (tuple(_sqlite_value(v) for v in row) for row in rows)
-            if table not in ("hour_entry", "batch_line", "audit_log")
-            else rows,
-        )
-        counts[table] = cursor.rowcount
-    conn.execute("COMMIT")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
-    return counts
-
-
-def _sqlite_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _pg_autocommit(url: str, statements: list[str]) -> None:
-    import psycopg
-
-    with psycopg.connect(_psycopg_url(url), autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
 
 
 # Measuring (in a child process per database) -------------------------------------------------
