@@ -165,7 +165,6 @@ def on_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages that show today's situation see it on AS_OF (tests/test_dashboard.py's portfolio)."""
     from tests.test_dashboard import AS_OF  # here: that module imports this one
 
-
     monkeypatch.setattr(contracts, "today", lambda: AS_OF)
 
 
