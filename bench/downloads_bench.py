@@ -19,10 +19,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository, for bench/ and imports/
 
-from common import FIRST, LAST  # noqa: E402  (bench/, beside this file)
-
+from bench.common import FIRST, LAST  # noqa: E402
 from imports.rejected import rejected_rows_workbook  # noqa: E402
 from imports.template import HEADERS, KnownPerson, template_workbook  # noqa: E402
 
