@@ -114,7 +114,7 @@ ROLE_AS_DATA = {
     "clauses/views/admin.py": "the choices of those fields",
     "clauses/views/labels.py": "each role's label",
     "clauses/cli.py": "create-user's --role, and the accounts it prints",
-    "clauses/services/demo.py": "the demo's accounts",
+    "clauses/services/demo/catalogue.py": "the demo's accounts",
     "templates/base.html": "the signed-in user's role, as a label",
     "templates/admin/users.html": "the accounts' role column",
     "templates/admin/user_form.html": "the role field",

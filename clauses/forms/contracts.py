@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, Form, SelectField, StringField
+from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -14,52 +14,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from clauses.forms.fields import DayField, ListForm, NumberField, optional_id, options
-from clauses.rules.urgency import ALL, MISSING_REPORT, NEEDS_ACTION, SELECTIONS
-from clauses.services.contract_filters import ContractFilterOptions, ContractFilters
+from clauses.forms.fields import (
+    ContractFilterFields,
+    DayField,
+    ListForm,
+    NumberField,
+    optional_id,
+    options,
+)
+from clauses.services.contract_filters import ContractFilters
 from clauses.services.contracts import ContractData, FormOptions
-
-
-class ContractFilterFields(Form):
-    """The filters of a contract list, the contracts page's and the home page's alike."""
-
-    buyer = SelectField(_l("Buyer"), coerce=optional_id, validate_choice=False)
-    operation = SelectField(_l("Operation"), coerce=optional_id, validate_choice=False)
-    contractor = SelectField(_l("Contractor"), coerce=optional_id, validate_choice=False)
-    trade = SelectField(_l("Trade"), default="", validate_choice=False)
-    commune = SelectField(_l("Commune"), default="", validate_choice=False)
-    status = SelectField(_l("Contracts listed"), default="", validate_choice=False)
-    # What the list shows when no status is chosen (the first, empty option).
-    default_selection = ALL
-
-    def set_options(self, found: ContractFilterOptions, statuses: list[tuple[str, str]]) -> None:
-        """The values found in the viewer's contracts; statuses as (value, label), in order."""
-        self.buyer.choices = options(found.buyers, _("All buyers"))
-        self.operation.choices = options(found.operations, _("All operations"))
-        self.contractor.choices = options(found.contractors, _("All contractors"))
-        self.trade.choices = options(((t, t) for t in found.trades), _("All trades"))
-        self.commune.choices = options(((c, c) for c in found.communes), _("All communes"))
-        named = {
-            NEEDS_ACTION: _("Needing action"),
-            ALL: _("All contracts"),
-            **dict(statuses),
-            MISSING_REPORT: _("Report missing"),
-        }
-        default = named.pop(self.default_selection)
-        self.status.choices = options(named.items(), default)
-
-    def filters(self, q: str = "", default: str | None = None) -> ContractFilters:
-        default = default or self.default_selection
-        selection = self.status.data or default
-        return ContractFilters(
-            q=q,
-            buyer_id=self.buyer.data,
-            operation_id=self.operation.data,
-            contractor_id=self.contractor.data,
-            trade=self.trade.data or "",
-            commune=self.commune.data or "",
-            selection=selection if selection in SELECTIONS else default,
-        )
 
 
 class ContractFilterForm(ListForm, ContractFilterFields):

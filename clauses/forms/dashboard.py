@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms.validators import Optional
 
-from clauses.forms.contracts import ContractFilterFields
+from clauses.forms.fields import ContractFilterFields
 from clauses.rules.urgency import NEEDS_ACTION
 
 # The fields the filter bar shows, in order.

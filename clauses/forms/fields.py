@@ -1,13 +1,26 @@
-"""Fields, select helpers and the list form that several areas' forms share."""
+"""Fields, select helpers, the list form and the contract filters that several areas' forms
+share."""
 
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, Form, HiddenField, IntegerField, SearchField
+from wtforms import (
+    DateField,
+    DecimalField,
+    Form,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
+
+from clauses.rules.urgency import ALL, MISSING_REPORT, NEEDS_ACTION, SELECTIONS
+from clauses.services.contract_filters import ContractFilterOptions, ContractFilters
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -64,3 +77,45 @@ class ListForm(Form):
 
     def listing_args(self) -> dict[str, Any]:
         return {"sort": self.sort.data, "order": self.order.data, "page": self.page.data or 1}
+
+
+class ContractFilterFields(Form):
+    """The filters of a contract list, the contracts page's and the home page's alike."""
+
+    buyer = SelectField(_l("Buyer"), coerce=optional_id, validate_choice=False)
+    operation = SelectField(_l("Operation"), coerce=optional_id, validate_choice=False)
+    contractor = SelectField(_l("Contractor"), coerce=optional_id, validate_choice=False)
+    trade = SelectField(_l("Trade"), default="", validate_choice=False)
+    commune = SelectField(_l("Commune"), default="", validate_choice=False)
+    status = SelectField(_l("Contracts listed"), default="", validate_choice=False)
+    # What the list shows when no status is chosen (the first, empty option).
+    default_selection = ALL
+
+    def set_options(self, found: ContractFilterOptions, statuses: list[tuple[str, str]]) -> None:
+        """The values found in the viewer's contracts; statuses as (value, label), in order."""
+        self.buyer.choices = options(found.buyers, _("All buyers"))
+        self.operation.choices = options(found.operations, _("All operations"))
+        self.contractor.choices = options(found.contractors, _("All contractors"))
+        self.trade.choices = options(((t, t) for t in found.trades), _("All trades"))
+        self.commune.choices = options(((c, c) for c in found.communes), _("All communes"))
+        named = {
+            NEEDS_ACTION: _("Needing action"),
+            ALL: _("All contracts"),
+            **dict(statuses),
+            MISSING_REPORT: _("Report missing"),
+        }
+        default = named.pop(self.default_selection)
+        self.status.choices = options(named.items(), default)
+
+    def filters(self, q: str = "", default: str | None = None) -> ContractFilters:
+        default = default or self.default_selection
+        selection = self.status.data or default
+        return ContractFilters(
+            q=q,
+            buyer_id=self.buyer.data,
+            operation_id=self.operation.data,
+            contractor_id=self.contractor.data,
+            trade=self.trade.data or "",
+            commune=self.commune.data or "",
+            selection=selection if selection in SELECTIONS else default,
+        )

@@ -25,9 +25,11 @@ from clauses.services import audit
 from clauses.services.demo import records, sheets, simulator
 from clauses.services.demo.catalogue import (
     ACCOUNTS,
+    CONTRACTOR_ACCOUNT,
     CONTRACTORS,
     DEMO_PASSWORD,
     DEPARTEMENT,
+    FACILITATOR_ACCOUNT,
     OPERATIONS,
     SEED,
 )
@@ -66,7 +68,7 @@ def load_demo(session: Session, today: date) -> DemoSummary:
     organisations = records.organisations(session, rng)
     users = records.users(session)
     contracts = records.contracts(session, rng, organisations, reporting)
-    people = records.participants(session, rng, today, users[Role.FACILITATOR])
+    people = records.participants(session, rng, today, users[FACILITATOR_ACCOUNT])
     session.flush()
     sites = [site for _, site in contracts]
     lines = simulator.simulate(rng, sites, records.workers(people), reporting)
@@ -75,7 +77,7 @@ def load_demo(session: Session, today: date) -> DemoSummary:
         site, month = quiet
         lines = simulator.without(lines, site, month)
         contract = next(c for c, s in contracts if s is site)
-        sheets.declare_quiet_month(session, contract, month, users[Role.CONTRACTOR], today)
+        sheets.declare_quiet_month(session, contract, month, users[CONTRACTOR_ACCOUNT], today)
     _mark_availability(rng, people, lines, reporting)
     contractors = {key: organisations[key] for key in CONTRACTORS}
     batches = sheets.send_sheets(session, rng, lines, people, contractors, users, today)

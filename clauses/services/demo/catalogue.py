@@ -205,9 +205,13 @@ TRADES = sorted({lot.trade for spec in OPERATIONS for lot in spec.lots})
 # Women are a minority on sites: the programme counts them among its priority publics.
 FEMALE_SHARE = 0.3
 OTHER_CRITERIA = ("Parent isolé", "Bénéficiaire de l'ASS", "Sortant de l'Aide sociale à l'enfance")
+# The facilitator follows the people and sends the sheets of the contractors without an account;
+# the demo contractor sends its own.
+FACILITATOR_ACCOUNT = "facilitatrice@clauses.demo"
+CONTRACTOR_ACCOUNT = "entreprise@clauses.demo"
 ACCOUNTS = (
     ("admin@clauses.demo", Role.ADMIN, TEAM, "Claire Dumas"),
-    ("facilitatrice@clauses.demo", Role.FACILITATOR, TEAM, "Samia Haddou"),
+    (FACILITATOR_ACCOUNT, Role.FACILITATOR, TEAM, "Samia Haddou"),
     ("acheteur@clauses.demo", Role.BUYER, DEPARTEMENT, "Julien Moreau"),
-    ("entreprise@clauses.demo", Role.CONTRACTOR, CONTRACTORS[DEMO_CONTRACTOR], "Marc Lefèvre"),
+    (CONTRACTOR_ACCOUNT, Role.CONTRACTOR, CONTRACTORS[DEMO_CONTRACTOR], "Marc Lefèvre"),
 )

@@ -17,7 +17,6 @@ from clauses.models import (
     Organisation,
     OrganisationKind,
     Participant,
-    Role,
     ScheduledHours,
     Sex,
     User,
@@ -75,10 +74,11 @@ def organisations(session: Session, rng: random.Random) -> dict[str, Organisatio
     return found
 
 
-def users(session: Session) -> dict[Role, User]:
+def users(session: Session) -> dict[str, User]:
+    """The demo's accounts, by e-mail."""
     session.flush()
     return {
-        role: accounts.save_user(
+        email: accounts.save_user(
             session,
             actor=None,
             email=email,

@@ -11,12 +11,16 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from clauses.models import Contract, ImportBatch, Organisation, Participant, Role, User
+from clauses.models import Contract, ImportBatch, Organisation, Participant, User
 from clauses.models.enums import SHEET_LABELS
 from clauses.rules.dates import add_months
 from clauses.rules.names import normalise_name
 from clauses.services import contract_page, timesheets
-from clauses.services.demo.catalogue import DEMO_CONTRACTOR
+from clauses.services.demo.catalogue import (
+    CONTRACTOR_ACCOUNT,
+    DEMO_CONTRACTOR,
+    FACILITATOR_ACCOUNT,
+)
 from clauses.services.demo.simulator import Line
 from imports.template import HEADERS
 
@@ -27,7 +31,7 @@ def send_sheets(
     lines: Sequence[Line],
     people: Sequence[Participant],
     contractors: dict[str, Organisation],
-    users: dict[Role, User],
+    users: dict[str, User],
     today: date,
 ) -> int:
     """Import each contractor's sheet of each month, as sent early the next month (never after
@@ -44,7 +48,7 @@ def send_sheets(
             _csv(sheet, people),
             f"releve-{_slug(contractors[key].name)}-{month:%Y-%m}.csv",
             as_of=sent.date(),
-            uploader=users[Role.CONTRACTOR if own else Role.FACILITATOR],
+            uploader=users[CONTRACTOR_ACCOUNT if own else FACILITATOR_ACCOUNT],
             contractor_id=contractors[key].id if own else None,
             commit=True,
         )
