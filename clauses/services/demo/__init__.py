@@ -104,7 +104,7 @@ def load_demo(session: Session, today: date) -> DemoSummary:
 
 
 def _mark_availability(
-    rng: random.Random, people: list[Participant], lines: list[simulator.Line], reporting: date
+    rng: random.Random, people: list[Participant], lines: list[simulator.SheetLine], reporting: date
 ) -> None:
     """People not on a site last month are mostly available for the next one."""
     working = {line.worker for line in lines if line.month == reporting}

@@ -21,14 +21,14 @@ from clauses.services.demo.catalogue import (
     DEMO_CONTRACTOR,
     FACILITATOR_ACCOUNT,
 )
-from clauses.services.demo.simulator import Line
+from clauses.services.demo.simulator import SheetLine
 from imports.template import HEADERS
 
 
 def send_sheets(
     session: Session,
     rng: random.Random,
-    lines: Sequence[Line],
+    lines: Sequence[SheetLine],
     people: Sequence[Participant],
     contractors: dict[str, Organisation],
     users: dict[str, User],
@@ -37,7 +37,7 @@ def send_sheets(
     """Import each contractor's sheet of each month, as sent early the next month (never after
     `today`). The demo contractor sends its own; the clause team sends the others'. Returns the
     number of sheets."""
-    grouped: defaultdict[tuple[date, str], list[Line]] = defaultdict(list)
+    grouped: defaultdict[tuple[date, str], list[SheetLine]] = defaultdict(list)
     for line in lines:
         grouped[(line.month, line.site.lot.contractor)].append(line)
     for (month, key), sheet in sorted(grouped.items()):
@@ -74,7 +74,7 @@ def _sent_at(day: date, today: date) -> datetime:
     return datetime.combine(min(day, today - timedelta(days=1)), time(9), UTC)
 
 
-def _csv(lines: Sequence[Line], people: Sequence[Participant]) -> bytes:
+def _csv(lines: Sequence[SheetLine], people: Sequence[Participant]) -> bytes:
     """The sheet as a contractor would write it: names in capitals, French dates and hours."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

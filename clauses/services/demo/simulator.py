@@ -49,7 +49,7 @@ class Worker:
 
 
 @dataclass(frozen=True)
-class Line:
+class SheetLine:
     """One person's hours on a site for a month: a row of an hour sheet."""
 
     site: Site
@@ -70,7 +70,7 @@ class _Stint:
 
 def simulate(
     rng: random.Random, sites: Sequence[Site], workers: Sequence[Worker], reporting: date
-) -> list[Line]:
+) -> list[SheetLine]:
     """Monthly hours of every site up to the reporting month."""
     return _Planner(rng, list(workers), reporting).plan(sites)
 
@@ -84,7 +84,7 @@ def quiet_month(sites: Sequence[Site], reporting: date) -> tuple[Site, date] | N
     return (site, augusts[-1]) if augusts else None
 
 
-def without(lines: Sequence[Line], site: Site, month: date) -> list[Line]:
+def without(lines: Sequence[SheetLine], site: Site, month: date) -> list[SheetLine]:
     return [line for line in lines if not (line.site is site and line.month == month)]
 
 
@@ -98,8 +98,8 @@ class _Planner:
     reporting: date
     busy: defaultdict[int, set[date]] = field(default_factory=lambda: defaultdict(set))
 
-    def plan(self, sites: Sequence[Site]) -> list[Line]:
-        lines: list[Line] = []
+    def plan(self, sites: Sequence[Site]) -> list[SheetLine]:
+        lines: list[SheetLine] = []
         ordered = sorted(sites, key=lambda site: site.terms.start)
         for index, site in enumerate(ordered):
             targets = self._targets(site, silent_months=2 + index % 2)
@@ -129,8 +129,8 @@ class _Planner:
                 targets.pop(month)
         return targets
 
-    def _staff(self, site: Site, targets: dict[date, Decimal]) -> list[Line]:
-        lines: list[Line] = []
+    def _staff(self, site: Site, targets: dict[date, Decimal]) -> list[SheetLine]:
+        lines: list[SheetLine] = []
         team: list[_Stint] = []
         for month, total in targets.items():
             team = [stint for stint in team if stint.until >= month]
@@ -138,7 +138,7 @@ class _Planner:
                 team.append(self._hire(site, month))
             for stint, hours in zip(team, self._split(total, len(team)), strict=True):
                 lines.append(
-                    Line(
+                    SheetLine(
                         site, stint.worker.key, month, hours, stint.employment_type, stint.employer
                     )
                 )
@@ -172,7 +172,7 @@ class _Planner:
             return self.rng.choice(wanting)
         return self.rng.choice(free or same_status)
 
-    def _newcomer(self, site: Site) -> list[Line]:
+    def _newcomer(self, site: Site) -> list[SheetLine]:
         """A recent hire whose eligibility is not validated yet: pending hours, last month."""
         month = self.reporting
         if not is_active(site.terms, month):
@@ -181,16 +181,16 @@ class _Planner:
         self.busy[worker.key].add(month)
         hours = Decimal(self.rng.choice((35, 49, 70, 84, 105)))
         interim = EmploymentType.INTERIM
-        return [Line(site, worker.key, month, hours, interim, INTERMEDIARIES[interim][0])]
+        return [SheetLine(site, worker.key, month, hours, interim, INTERMEDIARIES[interim][0])]
 
 
 def _halves(hours: Decimal) -> Decimal:
     return (hours / HALF).quantize(Decimal(1)) * HALF
 
 
-def _merged(lines: list[Line]) -> list[Line]:
+def _merged(lines: list[SheetLine]) -> list[SheetLine]:
     """One line per hour-entry key, should the same person be drawn twice for a month."""
-    by_key: dict[tuple[str, int, date, EmploymentType], Line] = {}
+    by_key: dict[tuple[str, int, date, EmploymentType], SheetLine] = {}
     for line in lines:
         key = (line.site.reference, line.worker, line.month, line.employment_type)
         if key in by_key:
