@@ -81,11 +81,29 @@ def load_demo(session: Session, today: date) -> DemoSummary:
     _mark_availability(rng, people, lines, reporting)
     contractors = {key: organisations[key] for key in CONTRACTORS}
     batches = sheets.send_sheets(session, rng, lines, people, contractors, users, today)
-    summary = DemoSummary(
+    summary = _summary(today, len(organisations), len(contracts), people, lines, batches)
+    audit.record(
+        session, None, "demo_loaded", "database", None,
+        as_of=today, contracts=summary.contracts, participants=summary.participants,
+        batches=batches, hour_entries=summary.hour_entries,
+        no_hours_declarations=int(quiet is not None),
+    )  # fmt: skip
+    return summary
+
+
+def _summary(
+    today: date,
+    organisations: int,
+    contracts: int,
+    people: list[Participant],
+    lines: list[simulator.SheetLine],
+    batches: int,
+) -> DemoSummary:
+    return DemoSummary(
         as_of=today,
-        organisations=len(organisations),
+        organisations=organisations,
         operations=len(OPERATIONS),
-        contracts=len(contracts),
+        contracts=contracts,
         participants=len(people),
         to_verify=sum(1 for p in people if p.eligibility_validated_on is None),
         batches=batches,
@@ -94,13 +112,6 @@ def load_demo(session: Session, today: date) -> DemoSummary:
         accounts=[DemoAccount(email, role, org) for email, role, org, _ in ACCOUNTS],
         password=DEMO_PASSWORD,
     )
-    audit.record(
-        session, None, "demo_loaded", "database", None,
-        as_of=today, contracts=summary.contracts, participants=summary.participants,
-        batches=batches, hour_entries=summary.hour_entries,
-        no_hours_declarations=int(quiet is not None),
-    )  # fmt: skip
-    return summary
 
 
 def _mark_availability(
