@@ -51,7 +51,7 @@ class CurvePoint:
 
 
 @dataclass(frozen=True)
-class Tally:
+class HoursSplit:
     """Hours declared, those of people whose eligibility is validated, and how many people."""
 
     hours: Decimal
@@ -64,13 +64,13 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class MonthTally(Tally):
+class MonthSplit(HoursSplit):
     month: date
     scheduled: Decimal | None = None
 
 
 @dataclass(frozen=True)
-class TypeTally(Tally):
+class TypeSplit(HoursSplit):
     employment_type: EmploymentType
 
 
@@ -90,7 +90,7 @@ class PersonHours:
 
 @dataclass(frozen=True)
 class ContractHours:
-    months: list[MonthTally]
+    months: list[MonthSplit]
     people: list[PersonHours] = field(default_factory=list)
     # Validated / pending per month, next to names, would tell a contractor whose eligibility
     # is validated: the split is for the clause team, and for buyers who see no names.
@@ -145,7 +145,7 @@ class ContractPage:
     thresholds: Thresholds
     hours: ContractHours
     curve: list[CurvePoint]
-    types: list[TypeTally]
+    types: list[TypeSplit]
     people_count: int
     missing_months: list[date]
     declared_months: list[date]
@@ -220,16 +220,16 @@ def contract_hours(
     Hours count as validated when the person's eligibility was validated on or before as_of.
     """
     rows = session.execute(
-        sa.select(HourEntry.month, *_tally_columns(as_of))
+        sa.select(HourEntry.month, *_split_columns(as_of))
         .join(HourEntry.participant)
         .where(HourEntry.contract_id == contract.id)
         .group_by(HourEntry.month)
     ).all()
-    declared = {row.month: _tally(row) for row in rows}
+    declared = {row.month: _split(row) for row in rows}
     scheduled = {s.month: s.hours for s in contract.schedule}
-    empty = Tally(Decimal("0.00"), Decimal("0.00"), 0)
+    empty = HoursSplit(Decimal("0.00"), Decimal("0.00"), 0)
     months = [
-        MonthTally(
+        MonthSplit(
             **asdict(declared.get(month, empty)), month=month, scheduled=scheduled.get(month)
         )
         for month in sorted(set(declared) | set(scheduled))
@@ -239,8 +239,8 @@ def contract_hours(
     return ContractHours(months, people, shows_eligibility)
 
 
-def hours_by_type(session: Session, contract: Contract, as_of: date) -> list[TypeTally]:
-    total, validated, people = _tally_columns(as_of)
+def hours_by_type(session: Session, contract: Contract, as_of: date) -> list[TypeSplit]:
+    total, validated, people = _split_columns(as_of)
     rows = session.execute(
         sa.select(HourEntry.employment_type, total, validated, people)
         .join(Participant, Participant.id == HourEntry.participant_id)
@@ -248,14 +248,14 @@ def hours_by_type(session: Session, contract: Contract, as_of: date) -> list[Typ
         .group_by(HourEntry.employment_type)
         .order_by(total.desc(), HourEntry.employment_type)
     )
-    return [TypeTally(**asdict(_tally(row)), employment_type=row.employment_type) for row in rows]
+    return [TypeSplit(**asdict(_split(row)), employment_type=row.employment_type) for row in rows]
 
 
 def _validated(as_of: date) -> sa.ColumnElement[bool]:
     return Participant.eligibility_validated_on <= as_of
 
 
-def _tally_columns(as_of: date) -> tuple[sa.Label[Any], sa.Label[Any], sa.Label[int]]:
+def _split_columns(as_of: date) -> tuple[sa.Label[Any], sa.Label[Any], sa.Label[int]]:
     """Sums of a group of entries joined to their people: hours, validated hours, people."""
     return (
         sa.func.sum(HourEntry.hours).label("hours"),
@@ -264,8 +264,8 @@ def _tally_columns(as_of: date) -> tuple[sa.Label[Any], sa.Label[Any], sa.Label[
     )
 
 
-def _tally(row: Any) -> Tally:
-    return Tally(hours(row.hours), hours(row.validated), row.people)
+def _split(row: Any) -> HoursSplit:
+    return HoursSplit(hours(row.hours), hours(row.validated), row.people)
 
 
 def _people_hours(
