@@ -21,10 +21,11 @@ from werkzeug.wrappers import Response
 from clauses.access import policy, web
 from clauses.errors import ClausesError
 from clauses.extensions import db
-from clauses.forms.imports import ConfirmForm, UploadForm
+from clauses.forms.imports import BatchFilterForm, ConfirmForm, UploadForm
 from clauses.messages import imports as messages
-from clauses.models import Contract, ImportBatch
-from clauses.services import listing, timesheets
+from clauses.models import BatchState, Contract
+from clauses.services import batches, timesheets
+from clauses.views import labels
 from imports.results import ImportReport
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -38,13 +39,18 @@ def _pending_folder() -> Path:
 @bp.route("/")
 @web.requires(policy.can_upload)
 def index() -> str:
-    stmt = policy.batches_of(web.user()).order_by(
-        ImportBatch.uploaded_at.desc(), ImportBatch.id.desc()
+    viewer = web.user()
+    form = BatchFilterForm(request.args)
+    form.set_options(batches.filter_options(db.session(), viewer), labels.choices(BatchState))
+    found = batches.list_batches(
+        db.session(),
+        viewer,
+        form.filters(),
+        size=current_app.config["PAGE_SIZE"],
+        **form.listing_args(),
     )
-    page = listing.paginate(
-        db.session(), stmt, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
-    return render_template("imports/index.html", page=page)
+    covered = batches.contracts_covered(db.session(), found.page.items)
+    return render_template("imports/index.html", form=form, listing=found, covered=covered)
 
 
 @bp.route("/new", methods=["GET", "POST"])
