@@ -171,7 +171,9 @@ def catalogue(world):
         ("Elsa Triolet", ["STD-COL-03"]),  # operation's name, every word
         ("pantin", ["PAN-ECOLE-01", "PAN-GYM-02"]),  # commune
         ("pantin toiture", ["PAN-GYM-02"]),  # every word must match somewhere
-        ("100%_", []),  # LIKE wildcards are plain characters
+        # LIKE's wildcards are punctuation, which separates words: none reaches the query.
+        # ("100%_" read "100", found in whatever factory reference reached TEST-1000.)
+        ("zz%_zz", []),
         ("jaures", ["PAN-ECOLE-01"]),  # accents aside: the operation is "École Jean Jaurès"
         ("JAURÈS", ["PAN-ECOLE-01"]),
         ("electricite", ["STD-COL-03"]),  # a capital É (SQLite's upper() ignores it)
