@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from clauses.access import web
 from clauses.errors import ClausesError
 from clauses.messages import audit as audit_text
-from clauses.messages import labels
+from clauses.messages import labels, month_name
 from clauses.views import navigation
 
 
@@ -52,7 +52,7 @@ def _datetime(value: Any, fmt: str = "short") -> str:
 
 def _month(value: Any) -> str:
     """ "mars 2024" in French, "March 2024" in English."""
-    return "" if value is None else str(format_date(value, "MMMM y"))
+    return "" if value is None else month_name(value)
 
 
 def _number(value: Any, digits: int = 2) -> str:

@@ -22,6 +22,7 @@ from clauses.access import policy, web
 from clauses.errors import DuplicateReference, InvalidValue
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
+from clauses.messages import month_name
 from clauses.messages.labels import status_choices
 from clauses.models import Contract, User
 from clauses.services import (
@@ -87,7 +88,7 @@ def no_hours(contract_id: int) -> Response:
         flash(error.message, "danger")
     else:
         db.session.commit()
-        flash(_("Nothing to report for %(month)s: recorded.", month=_month(month)), "success")
+        flash(_("Nothing to report for %(month)s: recorded.", month=month_name(month)), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
@@ -98,10 +99,6 @@ def _as_of(viewer: User) -> date:
         return date.fromisoformat(asked) if asked else clock.today()
     except ValueError:
         return clock.today()
-
-
-def _month(month: date) -> str:
-    return str(format_date(month, "MMMM y"))
 
 
 def _chart(contract: Contract, page: contract_page.ContractPage) -> Markup:
