@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from clauses.config import Defaults, bundled
-from clauses.errors import ConfigurationError
+from clauses.errors import SecretKeyMissing
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -40,7 +40,4 @@ def _require_secret_key(app: Flask) -> None:
     if app.debug or app.testing:
         app.config["SECRET_KEY"] = "development-only-not-secret"
         return
-    raise ConfigurationError(
-        "CLAUSES_SECRET_KEY is not set: give it a long random value, e.g. "
-        "`export CLAUSES_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`."
-    )
+    raise SecretKeyMissing()

@@ -4,7 +4,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -12,13 +12,15 @@ from typing import Any, NoReturn, TypeVar
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from flask_babel import gettext as _
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 from flask_migrate import upgrade
 
-from clauses import links
+from clauses import clock, links
 from clauses.access import policy
 from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
+from clauses.messages import _, day_text, labels, month_name, ngettext
 from clauses.messages import imports as messages
 from clauses.models import Role
 from clauses.rules.compliance import reporting_month
@@ -90,7 +92,7 @@ def register(app: Flask) -> None:
 def init_db() -> None:
     """Create or upgrade the database schema to the latest migration."""
     upgrade()
-    click.echo("Database ready.")
+    click.echo(_("Database ready."))
 
 
 @click.command("create-user")
@@ -108,7 +110,7 @@ def create_user(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     user = accounts.save_user(
         db.session(),
         actor=None,
@@ -119,7 +121,9 @@ def create_user(
         full_name=full_name,
     )
     db.session.commit()
-    click.echo(f"User {user.email} ({user.role.value}) saved.")
+    click.echo(
+        _("Account %(email)s (%(role)s) saved.", email=user.email, role=labels.label(user.role))
+    )
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -187,28 +191,42 @@ def import_participants(file: Path, as_json: bool) -> None:
 def load_demo(if_empty: bool) -> None:
     """Load a demo world of Seine-Saint-Denis into an empty database."""
     try:
-        summary = demo.load_demo(db.session(), date.today())
+        summary = demo.load_demo(db.session(), clock.today())
     except DatabaseNotEmpty:
         if not if_empty:
             raise
         db.session.rollback()
-        click.echo("La base contient déjà des données : la démo n'est pas rechargée.")
-        click.echo(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
-        for email, role, organisation, _ in demo.ACCOUNTS:
-            click.echo(f"  {email:<28} {role.value:<12} {organisation}")
+        click.echo(_("The database already holds data: the demo is not loaded again."))
+        _echo_demo_accounts([account[:3] for account in demo.ACCOUNTS], demo.DEMO_PASSWORD)
         return
     db.session.commit()
-    hours = f"{summary.hours:,.0f}".replace(",", "\u202f")
     click.echo(
-        f"Démo chargée au {summary.as_of:%d/%m/%Y} : {summary.organisations} organisations, "
-        f"{summary.operations} opérations, {summary.contracts} marchés, "
-        f"{summary.participants} participant·es ({summary.to_verify} à vérifier), "
-        f"{summary.batches} imports, {summary.hour_entries} lignes d'heures "
-        f"({hours} h)."
+        _(
+            "Demo loaded as of %(date)s: %(organisations)s, %(operations)s, %(contracts)s, "
+            "%(participants)s (%(to_verify)s to verify), %(batches)s, %(entries)s (%(hours)s h).",
+            date=day_text(summary.as_of),
+            organisations=ngettext(
+                "%(num)s organisation", "%(num)s organisations", summary.organisations
+            ),
+            operations=ngettext("%(num)s operation", "%(num)s operations", summary.operations),
+            contracts=ngettext("%(num)s contract", "%(num)s contracts", summary.contracts),
+            participants=ngettext(
+                "%(num)s participant", "%(num)s participants", summary.participants
+            ),
+            to_verify=summary.to_verify,
+            batches=ngettext("%(num)s import", "%(num)s imports", summary.batches),
+            entries=ngettext("%(num)s hour entry", "%(num)s hour entries", summary.hour_entries),
+            hours=format_decimal(summary.hours, "#,##0"),
+        )
     )
-    click.echo(f"Comptes de démonstration (mot de passe : {summary.password}) :")
-    for account in summary.accounts:
-        click.echo(f"  {account.email:<28} {account.role.value:<12} {account.organisation}")
+    listed = [(a.email, a.role, a.organisation) for a in summary.accounts]
+    _echo_demo_accounts(listed, summary.password)
+
+
+def _echo_demo_accounts(accounts: list[tuple[str, Role, str]], password: str) -> None:
+    click.echo(_("Demo accounts (password: %(password)s):", password=password))
+    for email, role, organisation in accounts:
+        click.echo(f"  {email:<28} {labels.label(role):<26} {organisation}")
 
 
 @click.command("import-timesheet")
@@ -233,7 +251,7 @@ def import_timesheet(
             db.session(),
             content,
             file.name,
-            as_of=as_of.date() if as_of else date.today(),
+            as_of=as_of.date() if as_of else clock.today(),
             contract=contract,
             contractor_id=policy.upload_scope(policy.COMMAND_LINE),
             commit=commit,
@@ -290,21 +308,31 @@ def _progress(enabled: bool, label: str) -> Iterator[Callable[[int, int], None] 
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def status(as_of: datetime | None, as_json: bool) -> None:
     """Each contract's compliance: status, expected, realised and pending hours, open places."""
-    day = as_of.date() if as_of else date.today()
+    day = as_of.date() if as_of else clock.today()
     rows = compliance.statuses(db.session(), day, policy.contracts_of(policy.COMMAND_LINE))
     if as_json:
         payload = {"as_of": day.isoformat(), "contracts": [row.as_json() for row in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
-    click.echo(f"Situation au {day:%d/%m/%Y} (mois déclaré : {reporting_month(day):%m/%Y})")
-    header = f"{'Marché':<24} {'Statut':<12} {'Prévues':>10} {'Attendues':>10} {'Réalisées':>10}"
-    click.echo(f"{header} {'En attente':>10} {'Relevé':>8} {'Places':>6}")
+    click.echo(
+        _(
+            "Status as of %(date)s (reporting month: %(month)s)",
+            date=day_text(day),
+            month=month_name(reporting_month(day)),
+        )
+    )
+    columns = (_("Contract"), _("Status"), _("Committed"), _("Expected"), _("Realised"))
+    more = (_("Pending"), _("Report"), _("Places"))
+    click.echo(_STATUS_LINE.format(*columns, *more))
     for row in rows:
         c = row.compliance
+        hours = (c.committed_hours, c.expected_hours, c.realised_hours, c.pending_hours)
+        report = _("missing") if c.missing_report else _("received")
+        shown = (format_decimal(h, "#,##0.00") for h in hours)
         click.echo(
-            f"{row.reference:<24} {c.status.value:<12} {c.committed_hours:>10,.2f} "
-            f"{c.expected_hours:>10,.2f} {c.realised_hours:>10,.2f} {c.pending_hours:>10,.2f} "
-            f"{'manquant' if c.missing_report else 'reçu':>8} {c.open_places:>6}"
+            _STATUS_LINE.format(
+                row.reference, labels.label(c.status), *shown, report, c.open_places
+            )
         )
 
 
@@ -316,17 +344,26 @@ def status(as_of: datetime | None, as_json: bool) -> None:
 def declare_no_hours(reference: str, month: datetime) -> None:
     """Record a contractor's "nothing to report" for a month (YYYY-MM) of a contract."""
     contract = compliance.contract_by_reference(db.session(), reference)
-    compliance.declare_no_hours(db.session(), None, contract, month.date())
+    compliance.declare_no_hours(db.session(), None, contract, month.date(), clock.today())
     db.session.commit()
-    click.echo(f"{contract.reference} : rien à déclarer pour {month:%m/%Y}, enregistré.")
+    click.echo(
+        _(
+            "%(reference)s: nothing to report for %(month)s, recorded.",
+            reference=contract.reference,
+            month=month_name(month.date()),
+        )
+    )
 
+
+# The text table of `status`: contract, status, four hours, report, places.
+_STATUS_LINE = "{:<24} {:<26} {:>10} {:>10} {:>10} {:>10} {:>8} {:>6}"
 
 REMINDER_OUTCOMES = {
-    reminders.Outcome.SENT: "envoyé",
-    reminders.Outcome.FAILED: "échec",
-    reminders.Outcome.ALREADY_SENT: "déjà envoyé aujourd'hui (--force pour renvoyer)",
-    reminders.Outcome.NO_CONTACT: "aucun contact : ni compte entreprise actif, ni e-mail",
-    reminders.Outcome.TO_SEND: "à envoyer",
+    reminders.Outcome.SENT: _l("sent"),
+    reminders.Outcome.FAILED: _l("failed"),
+    reminders.Outcome.ALREADY_SENT: _l("already sent today (--force to send again)"),
+    reminders.Outcome.NO_CONTACT: _l("no contact: no active contractor account, no e-mail"),
+    reminders.Outcome.TO_SEND: _l("to send"),
 }
 
 
@@ -343,7 +380,7 @@ REMINDER_OUTCOMES = {
 @reports_errors
 def send_reminders(as_of: datetime | None, dry_run: bool, force: bool) -> None:
     """E-mail the contractors whose monthly report of insertion hours is missing."""
-    day = as_of.date() if as_of else reminders.today()
+    day = as_of.date() if as_of else clock.today()
     results = reminders.send_reminders(
         db.session(),
         None,
@@ -354,24 +391,48 @@ def send_reminders(as_of: datetime | None, dry_run: bool, force: bool) -> None:
         force=force,
     )
     db.session.rollback() if dry_run else db.session.commit()
-    month = reminders.month_text(reporting_month(day))
-    click.echo(f"Relevés manquants de {month} au {day:%d/%m/%Y} : {len(results)} marché(s).")
+    click.echo(
+        ngettext(
+            "Missing reports for %(month)s as of %(date)s: %(num)s contract.",
+            "Missing reports for %(month)s as of %(date)s: %(num)s contracts.",
+            len(results),
+            month=month_name(reporting_month(day)),
+            date=day_text(day),
+        )
+    )
     for result in results:
         recipients = ", ".join(result.recipients) or "—"
-        outcome = REMINDER_OUTCOMES[result.outcome]
-        error = f" : {result.error}" if result.error else ""
-        click.echo(f"{result.reference} → {recipients} : {outcome}{error}")
+        outcome = str(REMINDER_OUTCOMES[result.outcome])
+        if result.error:
+            outcome = _("%(outcome)s: %(error)s", outcome=outcome, error=result.error)
+        click.echo(
+            _(
+                "%(reference)s → %(recipients)s: %(outcome)s",
+                reference=result.reference,
+                recipients=recipients,
+                outcome=outcome,
+            )
+        )
     if dry_run:
-        click.echo("Essai à blanc : aucun e-mail envoyé, rien n'est enregistré.")
+        click.echo(_("Dry run: no e-mail sent, nothing recorded."))
         return
     failed = sum(r.outcome is reminders.Outcome.FAILED for r in results)
     sent = sum(r.outcome is reminders.Outcome.SENT for r in results)
-    click.echo(f"{sent} relance(s) envoyée(s), {failed} en échec.")
+    click.echo(
+        _(
+            "%(sent)s, %(failed)s.",
+            sent=ngettext("%(num)s reminder sent", "%(num)s reminders sent", sent),
+            failed=ngettext("%(num)s failed", "%(num)s failed", failed),
+        )
+    )
     if failed:
         click.echo(
-            "Des relances n'ont pas pu partir : vérifiez CLAUSES_MAIL_HOST et CLAUSES_MAIL_PORT "
-            f"({current_app.config['MAIL_HOST']}:{current_app.config['MAIL_PORT']}) ; "
-            "elles sont notées en échec et repartiront au prochain envoi.",
+            _(
+                "Some reminders could not be sent: check CLAUSES_MAIL_HOST and "
+                "CLAUSES_MAIL_PORT (%(server)s); they are recorded as failed and will go with "
+                "the next run.",
+                server=f"{current_app.config['MAIL_HOST']}:{current_app.config['MAIL_PORT']}",
+            ),
             err=True,
         )
 
@@ -381,15 +442,25 @@ def send_reminders(as_of: datetime | None, dry_run: bool, force: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="List who would be purged; change nothing.")
 def purge_eligibility(dry_run: bool) -> None:
     """Erase the eligibility criteria of people inactive for more than two years (GDPR)."""
-    today = date.today()
+    today = clock.today()
     if dry_run:
         people = participants.stale_eligibility(db.session(), today)
         for person in people:
             click.echo(f"{person.id}\t{person.full_name}")
-        click.echo(f"{len(people)} personne(s) dont les critères seraient effacés.")
+        click.echo(
+            ngettext(
+                "%(num)s person whose criteria would be erased.",
+                "%(num)s people whose criteria would be erased.",
+                len(people),
+            )
+        )
         return
     count = participants.purge_eligibility(db.session(), None, today)
     db.session.commit()
     click.echo(
-        f"Critères d'éligibilité effacés pour {count} personne(s) inactive(s) depuis deux ans."
+        ngettext(
+            "Eligibility criteria erased for %(num)s person inactive for two years.",
+            "Eligibility criteria erased for %(num)s people inactive for two years.",
+            count,
+        )
     )

@@ -1,22 +1,20 @@
-"""Errors a user can cause and understand, each with a stable code."""
+"""Errors a user can cause and understand, each with a stable code.
+
+An error carries its code and the values its sentence needs, never the sentence: clauses.messages
+renders it where it is shown (page, CLI, JSON), in the reader's language. A test checks that every
+code here has its sentence there.
+"""
 
 from typing import Any
 
 
 class ClausesError(Exception):
-    """A problem with what a user asked or sent; shown to them, never a stack trace.
-
-    It carries a stable code and the values its sentence needs; the sentence is rendered where it
-    is shown (page, CLI, JSON), in the reader's language, by clauses.messages.
-    """
+    """A problem with what a user asked or sent; shown to them, never a stack trace."""
 
     code = "error"
 
-    def __init__(self, legacy_message: str | None = None, /, **params: Any) -> None:
-        # legacy_message: French text of the raise sites not yet moved to codes (issue 12, in
-        # progress); removed once every raise site passes params.
-        super().__init__(self.code, legacy_message, params)
-        self.legacy_message = legacy_message
+    def __init__(self, **params: Any) -> None:
+        super().__init__(self.code, params)
         self.params = params
 
     @property
@@ -24,6 +22,11 @@ class ClausesError(Exception):
         from clauses.messages import error_message
 
         return error_message(self)
+
+    def __str__(self) -> str:
+        # A traceback (an error raised before the app runs, e.g. a missing setting) shows the
+        # sentence, in English outside an app.
+        return self.message
 
 
 class UnreadableFile(ClausesError):
@@ -41,32 +44,14 @@ class NotFound(ClausesError):
 class InvalidValue(ClausesError):
     code = "invalid_value"
 
-    def __init__(
-        self, legacy_message: str | None = None, /, field: str | None = None, **params: Any
-    ) -> None:
-        super().__init__(legacy_message, **params)
+    def __init__(self, field: str | None = None, **params: Any) -> None:
+        super().__init__(**params)
         # The form field the value came from, so a page can show the message next to it.
         self.field = field
 
 
 class AlreadyExists(InvalidValue):
     code = "already_exists"
-
-
-class WeakPassword(InvalidValue):
-    code = "weak_password"
-
-
-class OrganisationMismatch(InvalidValue):
-    """A buyer or contractor account without an organisation, or with one of the wrong kind."""
-
-    code = "organisation_mismatch"
-
-
-class SelfLockout(InvalidValue):
-    """An administrator deactivating their own account or giving up their own admin role."""
-
-    code = "self_lockout"
 
 
 class ConfigurationError(ClausesError):
@@ -89,7 +74,164 @@ class BatchAlreadyRolledBack(ClausesError):
     code = "batch_already_rolled_back"
 
 
+# Accounts and organisations (params in comments)
+
+
+class OrganisationNotFound(NotFound):
+    """By SIRET or exact name, on the command line (ref)."""
+
+    code = "organisation_not_found"
+
+
+class UnknownOrganisation(InvalidValue):
+    """An organisation id that no longer exists, from a form."""
+
+    code = "organisation_unknown"
+
+
+class WeakPassword(InvalidValue):
+    code = "weak_password"  # minimum
+
+
+class PasswordRequired(InvalidValue):
+    code = "password_required"
+
+
+class EmailTaken(AlreadyExists):
+    code = "email_taken"
+
+
+class OrganisationRequired(InvalidValue):
+    """A buyer or contractor account without an organisation (kinds: those it may be of)."""
+
+    code = "organisation_required"
+
+
+class OrganisationMismatch(InvalidValue):
+    """A buyer or contractor account with an organisation of the wrong kind (kinds)."""
+
+    code = "organisation_mismatch"
+
+
+class OrganisationKindInUse(InvalidValue):
+    """A new kind that the roles of the organisation's accounts do not allow."""
+
+    code = "organisation_kind_in_use"
+
+
+class SelfLockout(InvalidValue):
+    """An administrator deactivating their own account, or giving up their own admin role
+    (change: "deactivate" or "role")."""
+
+    code = "self_lockout"
+
+
+class InvalidSiret(InvalidValue):
+    code = "organisation_siret_invalid"  # problem: "length", "checksum" or "characters"
+
+
+class OrganisationNameTaken(AlreadyExists):
+    code = "organisation_name_taken"
+
+
+class SiretTaken(AlreadyExists):
+    code = "siret_taken"
+
+
+# Contracts, compliance and participants
+
+
+class ContractNotFound(NotFound):
+    code = "contract_not_found"  # reference
+
+
+class ReferenceMissing(InvalidValue):
+    code = "reference_missing"
+
+
+class DuplicateReference(AlreadyExists):
+    code = "duplicate_reference"  # reference
+
+
+class DatesReversed(InvalidValue):
+    code = "dates_reversed"
+
+
+class CommittedHoursNotPositive(InvalidValue):
+    code = "committed_hours_not_positive"
+
+
+class AmountNegative(InvalidValue):
+    code = "amount_negative"
+
+
+class InsertionRateOutOfRange(InvalidValue):
+    code = "insertion_rate_out_of_range"
+
+
+class ContractorUnknown(NotFound):
+    code = "contractor_unknown"
+
+
+class OperationBuyerMissing(NotFound):
+    code = "operation_buyer_missing"
+
+
+class OperationMissing(NotFound):
+    code = "operation_missing"
+
+
+class ThresholdsOutOfOrder(InvalidValue):
+    code = "thresholds_out_of_order"
+
+
+class DeclarationOutsideContract(InvalidValue):
+    code = "declaration_outside_contract"  # month, reference
+
+
+class DeclarationNotDue(InvalidValue):
+    """A month after the reporting month: its hours are not due yet (month)."""
+
+    code = "declaration_not_due"
+
+
+class ParticipantNamesMissing(InvalidValue):
+    code = "participant_names_missing"
+
+
+class DuplicateParticipant(AlreadyExists):
+    """The same normalised name and birth date: imports could no longer tell them apart."""
+
+    code = "duplicate_participant"
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__(field="last_name")
+        self.existing_id = existing_id
+
+
+class FacilitatorUnknown(NotFound):
+    code = "facilitator_unknown"
+
+
+class EligibilityWithoutCriterion(InvalidValue):
+    code = "eligibility_without_criterion"
+
+
+# Running the app
+
+
+class SecretKeyMissing(ConfigurationError):
+    code = "secret_key_missing"
+
+
+class MailSecurityConflict(ConfigurationError):
+    """MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (SMTPS) both set."""
+
+    code = "mail_security_conflict"
+
+
 class DatabaseNotEmpty(ClausesError):
-    """The demo world loads only into an empty database, so it never mixes with real data."""
+    """The demo world loads only into an empty database, so it never mixes with real data
+    (organisations, accounts, contracts, participants: how many are there)."""
 
     code = "database_not_empty"

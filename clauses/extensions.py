@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -42,10 +42,16 @@ def _load_user(user_id: str) -> object:
 
 
 def select_locale() -> str:
-    """French unless the user chose otherwise with the language switch; outside a request (the
-    command line), the CLI_LOCALE setting."""
-    lang = session.get("lang") if has_request_context() else current_app.config["CLI_LOCALE"]
-    return lang if isinstance(lang, str) and lang in current_app.config["LANGUAGES"] else "fr"
+    """French, whatever the browser prefers, unless chosen otherwise: with the language switch
+    (kept on the account of a signed-in user, in the session before signing in), or for the
+    command line with CLAUSES_CLI_LOCALE."""
+    if not has_request_context():
+        chosen = current_app.config["CLI_LOCALE"]
+    elif current_user.is_authenticated and current_user.locale:
+        chosen = current_user.locale
+    else:
+        chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "fr"
 
 
 def _make_sqlite_behave(engine: sa.Engine) -> None:

@@ -24,9 +24,8 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.serving import make_server
 
-from clauses import create_app
+from clauses import clock, create_app
 from clauses.extensions import db
-from clauses.services import contracts
 from tests import factories
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
@@ -165,7 +164,7 @@ def on_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages that show today's situation see it on AS_OF (tests/test_dashboard.py's portfolio)."""
     from tests.test_dashboard import AS_OF  # here: that module imports this one
 
-    monkeypatch.setattr(contracts, "today", lambda: AS_OF)
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
 
 
 @pytest.fixture

@@ -253,8 +253,8 @@ def test_facilitators_need_no_organisation(admin, world, db_session):
     [
         ({"email": "BUYER@example.fr"}, "Un compte utilise déjà cette adresse e-mail."),
         ({"password": "court"}, "Le mot de passe doit comporter au moins 10 caractères."),
-        ({"organisation_id": ""}, "Les comptes acheteur et entreprise titulaire ont besoin"),
-        ({"role": "contractor", "organisation_id": ""}, "Les comptes acheteur et entreprise"),
+        ({"organisation_id": ""}, "Un compte acheteur a besoin"),
+        ({"role": "contractor", "organisation_id": ""}, "Un compte entreprise titulaire a besoin"),
         ({"email": "pas-une-adresse"}, "Adresse électronique non valide."),
         ({"organisation_id": "999999"}, "un choix valide"),
     ],

@@ -24,7 +24,7 @@ def test_anonymous_visitor_is_sent_to_login(client):
     [
         ("admin", "Équipe clauses"),
         ("facilitator", "Équipe clauses"),
-        ("buyer", "Marchés de Département de test"),
+        ("buyer", "Marchés — Département de test"),
         ("contractor", "Mes marchés — Bâtiments Test SAS"),
     ],
 )
@@ -107,3 +107,39 @@ def test_every_role_has_a_home_template(app):
     for role in Role:
         home = policy.home(policy.Actor(role, organisation_id=1))
         assert app.jinja_env.get_template(f"dashboard/{home.value}.html")
+
+
+def test_french_is_the_default_whatever_the_browser_prefers(client, world):
+    page = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert "Se connecter" in page.get_data(as_text=True)
+    login(client, world.buyer)
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fr">' in home
+
+
+def test_the_language_chosen_is_kept_on_the_account(app, world, db_session):
+    first = app.test_client()
+    login(first, world.buyer)
+    first.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf_token(first, "/")})
+    assert world.buyer.locale == "en"
+    first.post("/logout", data={"csrf_token": csrf_token(first, "/")})
+
+    # Another browser, nothing in its session: the account remembers the choice.
+    second = app.test_client()
+    assert "Se connecter" in second.get("/login").get_data(as_text=True)
+    login(second, world.buyer)
+    assert '<html lang="en">' in second.get("/").get_data(as_text=True)
+
+
+def test_a_choice_before_signing_in_is_kept_in_the_session_only(client, world):
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/login")})
+    login(client, world.contractor)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert world.contractor.locale is None
+
+
+def test_an_unknown_language_changes_nothing(client, world):
+    login(client, world.buyer)
+    client.post("/language", data={"lang": "de", "csrf_token": csrf_token(client, "/")})
+    assert world.buyer.locale is None
+    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)

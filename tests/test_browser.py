@@ -38,7 +38,7 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
             "Équipe clauses",
             ["Accueil", "Marchés", "Participant·es", "Relevés d'heures", "Relances"],
         ),
-        ("buyer", "Marchés de Département de test", ["Accueil", "Marchés"]),
+        ("buyer", "Marchés — Département de test", ["Accueil", "Marchés"]),
         (
             "contractor",
             "Mes marchés — Bâtiments Test SAS",

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from clauses.services import contracts
+from clauses import clock
 from tests.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_contractor_reads_the_status_and_declares_nothing_to_report(
     page: Page, live_server, world, monkeypatch
 ):
-    monkeypatch.setattr(contracts, "today", lambda: date(2024, 5, 6))  # April is due, and missing
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 5, 6))  # April is due, and missing
     sign_in(page, live_server, world.contractor.email)
     page.goto(f"{live_server}/contracts/{world.contract.id}")
     expect(page.get_by_test_id("status")).to_have_text("en retard")

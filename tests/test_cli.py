@@ -68,8 +68,8 @@ def test_create_user_again_updates_instead_of_duplicating(runner, db_session):
 @pytest.mark.parametrize(
     ("args", "code"),
     [
-        (["--role", "buyer"], "invalid_value"),
-        (["--role", "contractor", "--organisation", "Nobody SA"], "not_found"),
+        (["--role", "buyer"], "organisation_required"),
+        (["--role", "contractor", "--organisation", "Nobody SA"], "organisation_not_found"),
     ],
 )
 def test_create_user_errors_are_json_with_exit_2(runner, db_session, args, code):
@@ -92,4 +92,4 @@ def test_create_user_refuses_a_short_password(runner, db_session):
 def test_init_db_is_idempotent(runner):
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    assert "ready" in result.output
+    assert "Base de données prête." in result.output

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from clauses import clock
 from clauses.errors import InvalidValue
 from clauses.models import (
     AuditLog,
@@ -17,7 +18,7 @@ from clauses.models import (
     NoHoursDeclaration,
     Participant,
 )
-from clauses.rules.compliance import Status
+from clauses.rules.compliance import Status, Thresholds
 from clauses.services import compliance, participants
 from clauses.services.timesheets import import_timesheet, roll_back_batch
 from tests.factories import ContractFactory, ParticipantFactory, UserFactory
@@ -140,13 +141,13 @@ def test_no_hours_declaration_ends_a_missing_report(db_session, setting):
     contract, _ = setting
     [row] = compliance.statuses(db_session, AS_OF)
     assert row.compliance.missing_report is True
-    compliance.declare_no_hours(db_session, None, contract, date(2024, 3, 1))
-    compliance.declare_no_hours(db_session, None, contract, date(2024, 3, 1))
+    compliance.declare_no_hours(db_session, None, contract, date(2024, 3, 1), AS_OF)
+    compliance.declare_no_hours(db_session, None, contract, date(2024, 3, 1), AS_OF)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(NoHoursDeclaration)) == 1
     [row] = compliance.statuses(db_session, AS_OF)
     assert row.compliance.missing_report is False
     with pytest.raises(InvalidValue):
-        compliance.declare_no_hours(db_session, None, contract, date(2025, 1, 1))
+        compliance.declare_no_hours(db_session, None, contract, date(2025, 1, 1), date(2025, 2, 3))
 
 
 def test_declare_no_hours_command(app, db_session, setting):
@@ -159,7 +160,28 @@ def test_declare_no_hours_command(app, db_session, setting):
     ).all()
     result = runner.invoke(args=["declare-no-hours", "NOPE", "2024-03"])
     assert result.exit_code == 2
-    assert json.loads(result.output)["error"]["code"] == "not_found"
+    assert json.loads(result.output)["error"]["code"] == "contract_not_found"
+
+
+def test_the_command_refuses_a_month_not_due_yet_as_the_contract_page_does(
+    app, db_session, monkeypatch
+):
+    """On 1 December 2026 the reporting month is November: December's hours are not due."""
+    ContractFactory(reference="REF-2026", start_date=date(2026, 1, 1), end_date=date(2027, 6, 30))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 1))
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["declare-no-hours", "REF-2026", "2026-12"])
+
+    assert result.exit_code == 2
+    error = json.loads(result.output)["error"]
+    assert error["code"] == "declaration_not_due"
+    assert "décembre 2026" in error["message"]
+    assert db_session.scalars(sa.select(NoHoursDeclaration)).all() == []
+    result = runner.invoke(args=["declare-no-hours", "REF-2026", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "REF-2026 : rien à déclarer pour novembre 2026, c'est enregistré." in result.output
+    assert db_session.scalars(sa.select(NoHoursDeclaration.month)).all() == [date(2026, 11, 1)]
 
 
 def test_thresholds_are_read_from_the_settings(db_session, setting):
@@ -173,7 +195,11 @@ def test_thresholds_are_read_from_the_settings(db_session, setting):
     )
     # 1200 h over 2024: 298.36 h expected by the end of March; 200 h is 67 %.
     assert compliance.statuses(db_session, AS_OF)[0].compliance.status is Status.AT_RISK
-    compliance.set_thresholds(db_session, UserFactory(), "0,65", "0,5")
+    compliance.set_thresholds(
+        db_session, UserFactory(), Thresholds(Decimal("0.65"), Decimal("0.5"))
+    )
     assert compliance.statuses(db_session, AS_OF)[0].compliance.status is Status.ON_TRACK
     with pytest.raises(InvalidValue):
-        compliance.set_thresholds(db_session, UserFactory(), "0.5", "0.8")
+        compliance.set_thresholds(
+            db_session, UserFactory(), Thresholds(Decimal("0.5"), Decimal("0.8"))
+        )

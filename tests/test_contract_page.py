@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 import sqlalchemy as sa
 
+from clauses import clock
 from clauses.models import (
     AuditLog,
     Contract,
@@ -21,7 +22,7 @@ from clauses.models import (
     ScheduledHours,
 )
 from clauses.rules.dates import months_of
-from clauses.services import contract_page, contracts
+from clauses.services import contract_page
 from tests.conftest import FIXTURES, csrf_token, login, page_text
 from tests.factories import (
     HourEntryFactory,
@@ -36,7 +37,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def as_of(monkeypatch, day: date) -> None:
     """Today, for the pages (the one clock the app reads)."""
-    monkeypatch.setattr(contracts, "today", lambda: day)
+    monkeypatch.setattr(clock, "today", lambda: day)
 
 
 def signed_in(app, user):
@@ -102,7 +103,7 @@ def test_figures_are_the_status_of_expected_json(app, loaded, reference):
         assert got == pytest.approx(Decimal(str(want[f"{key}_hours"])), abs=Decimal("0.011"))
     assert int(section(page, "fig-open-places")) == want["open_places"]
     assert ('data-testid="missing-report"' in page) is want["missing_report"]
-    labels = {"on_track": "dans les temps", "at_risk": "en risque", "behind": "en retard"}
+    labels = {"on_track": "dans les temps", "at_risk": "à risque", "behind": "en retard"}
     assert section(page, "status") == labels[want["status"]]
 
 
@@ -115,7 +116,7 @@ def test_the_sentence_says_why(app, loaded):
     )
     assert "Situation au 8 avril 2024" in page
     assert section(page, "status-reason") == (
-        "Dans les temps à partir de 90 % des heures attendues, en risque à partir de 60 %, "
+        "Dans les temps à partir de 90 % des heures attendues, à risque à partir de 60 %, "
         "en retard en dessous."
     )
     assert "1 place d'insertion à pourvoir" in section(page, "compliance")
@@ -317,7 +318,7 @@ def test_people_with_their_months_for_the_contractor(app, world, monkeypatch):
     as_of(monkeypatch, date(2024, 4, 8))
     page = page_text(signed_in(app, world.contractor).get(f"/contracts/{world.contract.id}"))
     assert section(page, "hours-by-person").endswith(
-        "DIALLO Awa 2 mois, de janvier 2024 à mars 2024 47 h"
+        "DIALLO Awa 2 mois, janvier 2024 \u2013 mars 2024 47 h"
     )
 
 
@@ -451,7 +452,8 @@ def test_a_month_not_yet_due_is_refused(app, world, db_session, monkeypatch):
     client = signed_in(app, world.contractor)
     response = declare(client, world.contract, "2024-05")
     assert response.status_code == 302
-    assert "n'est pas encore à déclarer" in page_text(client.get(response.headers["Location"]))
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Pas encore de déclaration possible pour mai 2024" in page
     assert declarations(db_session, world.contract) == []
 
 
@@ -459,7 +461,7 @@ def test_a_month_outside_the_contract_is_refused(app, world, db_session, monkeyp
     as_of(monkeypatch, date(2024, 5, 6))
     client = signed_in(app, world.facilitator)
     response = declare(client, world.contract, "2023-11")
-    assert "hors de la période" in page_text(client.get(response.headers["Location"]))
+    assert "Hors de la période du marché" in page_text(client.get(response.headers["Location"]))
     assert declarations(db_session, world.contract) == []
 
 

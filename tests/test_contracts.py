@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from clauses.errors import InvalidValue, NotFound
+from clauses import clock
+from clauses.errors import DuplicateReference, InvalidValue, NotFound
 from clauses.models import AuditLog, Contract, Operation, ScheduledHours
 from clauses.rules.compliance import Status
 from clauses.services import contract_page, contracts
@@ -416,7 +417,7 @@ def test_detail_totals_hours_per_month(client, world, worked):
 
 def test_service_splits_validated_and_pending_hours(world, worked, db_session):
     hours = contract_page.contract_hours(
-        db_session, world.facilitator, world.contract, contracts.today()
+        db_session, world.facilitator, world.contract, clock.today()
     )
     assert [(m.month, m.hours, m.validated, m.people) for m in hours.months] == [
         (date(2024, 3, 1), Decimal("55.50"), Decimal("35.00"), 2),
@@ -445,7 +446,7 @@ def test_buyer_sees_totals_but_no_names(client, world, worked):
 
 
 def test_service_gives_buyers_no_people(world, worked, db_session):
-    hours = contract_page.contract_hours(db_session, world.buyer, world.contract, contracts.today())
+    hours = contract_page.contract_hours(db_session, world.buyer, world.contract, clock.today())
     assert hours.people == []
 
 
@@ -734,7 +735,7 @@ def test_service_refuses_what_the_database_would(world, db_session, changes, err
 
 
 def test_service_refuses_a_duplicate_reference(world, db_session):
-    with pytest.raises(contracts.DuplicateReference) as raised:
+    with pytest.raises(DuplicateReference) as raised:
         contracts.save_contract(
             db_session, world.admin, data_for(world, reference=world.contract.reference.lower())
         )

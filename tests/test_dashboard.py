@@ -14,11 +14,12 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from clauses import clock
 from clauses.access import policy
 from clauses.models import AuditLog, Contract, ImportBatch, Participant, Role, Sex, User
 from clauses.rules.compliance import Status
 from clauses.rules.urgency import ALL, STATUS_ORDER
-from clauses.services import compliance, contracts, dashboard, demo, exports
+from clauses.services import compliance, dashboard, demo, exports
 from clauses.services.contract_filters import ContractFilters
 from clauses.services.timesheets import import_timesheet, roll_back_batch
 from tests.conftest import login, page_text
@@ -246,7 +247,7 @@ def test_the_status_filter_leaves_the_counts_alone(client, portfolio):
 
 
 def test_as_of_is_today_by_default(client, portfolio, monkeypatch):
-    monkeypatch.setattr(contracts, "today", lambda: date(2025, 6, 2))
+    monkeypatch.setattr(clock, "today", lambda: date(2025, 6, 2))
     login(client, portfolio.facilitator)
     html = page_text(client.get("/"))
     # In May 2025 every 2024 contract has ended: fulfilled or short.
@@ -283,7 +284,7 @@ def test_the_programme_follows_imports_validations_and_rollbacks(client, db_sess
 
 
 def test_an_unreadable_as_of_is_today_and_only_the_team_chooses_it(app, portfolio, monkeypatch):
-    monkeypatch.setattr(contracts, "today", lambda: AS_OF)
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
     team, buyer = app.test_client(), app.test_client()
     login(team, portfolio.facilitator)
     login(buyer, portfolio.buyer)
@@ -498,7 +499,7 @@ def demo_user(session: Any, role: Role) -> User:
 
 def test_demo_dashboards_match_the_compliance_service_and_each_scope(app, db_session, monkeypatch):
     today = date.today()
-    monkeypatch.setattr(contracts, "today", lambda: today)
+    monkeypatch.setattr(clock, "today", lambda: today)
     demo.load_demo(db_session, today)
     db_session.commit()
     found = compliance.statuses(db_session, today)

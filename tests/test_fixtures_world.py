@@ -122,6 +122,7 @@ def test_status_as_a_readable_table(world_loaded):
     import_sheet(world_loaded, EXPECTED["order"][0], "--commit")
     code, output = world_loaded("status", "--as-of", EXPECTED["as_of"])
     assert code == 0
-    assert "Situation au 08/04/2024 (mois déclaré : 03/2024)" in output
+    assert "Situation au 08/04/2024 (mois déclaré : mars 2024)" in output
     assert "DEP93-2023-031-L01" in output
-    assert "on_track" in output
+    assert "dans les temps" in output
+    assert "on_track" not in output

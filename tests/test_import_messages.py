@@ -127,7 +127,6 @@ def test_every_code_has_an_english_and_a_french_sentence(app, code, params):
 def test_every_import_error_has_an_english_and_a_french_sentence(app, error):
     english = in_language(app, "en", lambda: error.message)
     french = in_language(app, "fr", lambda: error.message)
-    assert error.legacy_message is None  # rendered from its code and params
     assert english == in_language(app, "en", lambda: render(error.code, error.params))
     assert french
     assert english != french

@@ -44,11 +44,10 @@ def imported(path: Path) -> set[str]:
 
 # Services and rules without Flask ------------------------------------------------------------
 
-# accounts.py's home-made `_` asks Flask-Babel for the request's language: removed by the
-# messages work (messages become codes rendered at the edge). clauses.errors imports
-# clauses.messages (Flask-Babel) only inside ClausesError.message, which the edge (a page, the
-# CLI) calls to show the error: raising one never loads Flask.
-FLASK_EXCEPTIONS = {"clauses.services.accounts", "clauses.errors"}
+# An error renders its sentence (ClausesError.message) through clauses.messages, which needs
+# Flask-Babel for the reader's language; it imports it only when an edge (a view, the CLI) reads
+# the message. Raising an error needs no Flask.
+FLASK_EXCEPTIONS = {"clauses.errors"}
 
 
 def is_flask(name: str) -> bool:
@@ -112,7 +111,8 @@ ROLE_AS_DATA = {
     "clauses/services/accounts.py": "saves and audits an account's role; filters and sorts by it",
     "clauses/forms/admin.py": "the role fields of the account form and of the accounts filter",
     "clauses/views/admin.py": "the choices of those fields",
-    "clauses/views/labels.py": "each role's label",
+    "clauses/messages/labels.py": "each role's label",
+    "clauses/messages/audit.py": "an audit detail's role, as its label",
     "clauses/cli.py": "create-user's --role, and the accounts it prints",
     "clauses/services/demo/catalogue.py": "the demo's accounts",
     "templates/base.html": "the signed-in user's role, as a label",

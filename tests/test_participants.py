@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from clauses import clock
 from clauses.models import AuditLog, Criterion, Participant, Role, Sex, User
 from clauses.services import participants
 from tests.conftest import csrf_token, login, page_text, post_form
@@ -476,7 +477,7 @@ def post_eligibility(client, person, action: str):
 
 
 def test_validate_then_unvalidate_eligibility(client, world, db_session, monkeypatch):
-    monkeypatch.setattr(participants, "today", lambda: date(2024, 5, 6))
+    monkeypatch.setattr(clock, "today", lambda: date(2024, 5, 6))
     person = world.stranger
     person.set_criteria({Criterion.LONG_TERM_JOB_SEEKER})
     db_session.commit()

@@ -58,5 +58,5 @@ def test_purge_command_dry_run_changes_nothing(app, db_session):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["purge-eligibility", "--dry-run"])
     assert result.exit_code == 0
-    assert "1 personne(s)" in result.output
+    assert "1 personne dont les critères seraient effacés." in result.output
     assert db_session.scalar(sa.select(sa.func.count()).select_from(ParticipantCriterion)) == 1

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from clauses import clock
 from clauses.models import AuditLog, Reminder, Role
 from clauses.services import compliance, reminders
 from clauses.services.reminders import ContactSource, Outcome
@@ -15,13 +16,13 @@ from tests.factories import ContractFactory, HourEntryFactory, OrganisationFacto
 
 AS_OF = date(2024, 4, 8)  # the reporting month R is March 2024
 MARCH = date(2024, 3, 1)
-SUBJECT = "Relevé d'heures d'insertion de mars 2024 attendu — marché {}"
+SUBJECT = "Relevé d'heures d'insertion attendu pour mars 2024 — marché {}"
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
+def paris_day(monkeypatch):
     """The page's date: early April 2024, when March's reports are due."""
-    monkeypatch.setattr(reminders, "today", lambda: AS_OF)
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
 
 
 def contractor(*emails, email=None, name=None):
@@ -64,7 +65,7 @@ def test_missing_reports_are_the_contracts_active_in_r_without_entry_nor_declara
     make = lambda ref, **kw: ContractFactory(reference=ref, contractor=contractor_org, **kw)  # noqa: E731
     make("A-NOTHING")
     HourEntryFactory(contract=make("B-PENDING"), month=MARCH)  # not validated: still a report
-    compliance.declare_no_hours(db_session, None, make("C-DECLARED"), MARCH)
+    compliance.declare_no_hours(db_session, None, make("C-DECLARED"), MARCH, AS_OF)
     HourEntryFactory(contract=make("D-FEBRUARY"), month=date(2024, 2, 1))
     make("E-LATER", start_date=date(2024, 4, 1))
     make("F-ENDED", start_date=date(2023, 1, 1), end_date=date(2024, 2, 29))
@@ -204,14 +205,15 @@ def test_sending_nothing_ticked_sends_nothing(client, world, mailbox, db_session
 
 
 def test_an_unreachable_server_is_shown_on_the_page(app, client, world, monkeypatch, db_session):
-    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    port = free_port()
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
     missing_contract("REL-DOWN", "chef@btp.fr")
     login(client, world.facilitator)
 
     page = page_text(post_send(client, {"scope": "all"}))
 
     assert "Relances envoyées : 0 ; en échec : 1" in page
-    assert "injoignable" in page
+    assert f"Échec de l'envoi : Connection refused (127.0.0.1:{port})" in page
     row = page.split('data-contract="REL-DOWN"')[1].split("</tr>")[0]
     assert "échec de l'envoi" in row
 
@@ -244,6 +246,34 @@ def test_the_email_says_which_contract_and_month_and_how_to_answer(
     assert "https://clauses.example.fr/imports/new" in body
     assert f"https://clauses.example.fr/contracts/{contract.id}" in body
     assert "rien à déclarer" in body
+
+
+def test_the_email_of_august_needs_no_elision(app, mailbox, db_session):
+    """ "de août" is wrong French: the month comes after "pour" or "en"."""
+    ContractFactory(
+        reference="AOUT-1",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        contractor=contractor("chef@btp.fr"),
+    )
+
+    reminders.send_reminders(db_session, None, date(2026, 9, 7), app.config)
+
+    [received] = mailbox.received
+    subject, body = received.message["Subject"], received.message.get_content()
+    assert subject == "Relevé d'heures d'insertion attendu pour août 2026 — marché AOUT-1"
+    assert "relevé des heures d'insertion pour août 2026 du marché suivant" in body
+    assert "en août 2026" in body
+    assert "de août" not in subject + body
+
+
+def test_the_email_reads_in_english_when_asked(db_session):
+    ContractFactory(reference="EN-1", contractor=contractor("chef@btp.fr"))
+    [report] = reminders.missing_reports(db_session, AS_OF)
+
+    subject = reminders.reminder_subject(report, "en")
+
+    assert subject == "Insertion hours report expected for March 2024 — contract EN-1"
 
 
 def test_without_base_url_the_email_says_where_to_click(app, mailbox, db_session):
@@ -305,7 +335,7 @@ def test_the_command_sends_prints_and_records(app, mailbox, db_session):
     result = app.test_cli_runner().invoke(args=["send-reminders", "--as-of", "2024-04-08"])
 
     assert result.exit_code == 0, result.output
-    assert "CLI-1 → chef@btp.fr : envoyé" in result.output
+    assert "CLI-1 → chef@btp.fr : envoyée" in result.output
     assert "CLI-2 → — : aucun contact" in result.output
     [received] = mailbox.received
     assert received.message["Subject"] == SUBJECT.format("CLI-1")
@@ -323,7 +353,7 @@ def test_the_command_takes_today_by_default(app, mailbox, db_session):
     result = app.test_cli_runner().invoke(args=["send-reminders"])
 
     assert result.exit_code == 0, result.output
-    assert "Relevés manquants de mars 2024 au 08/04/2024" in result.output
+    assert "Relevés manquants pour mars 2024 au 08/04/2024 : 1 marché." in result.output
     assert len(mailbox.received) == 1
 
 
@@ -343,7 +373,8 @@ def test_the_command_dry_run_sends_and_writes_nothing(app, mailbox, db_session):
 
 
 def test_the_command_with_an_unreachable_server_records_failures(app, db_session, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    port = free_port()
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
     missing_contract("DOWN-1", "chef@btp.fr", "paie@btp.fr")
     missing_contract("DOWN-2", email="contact@down.fr")
 
@@ -351,18 +382,16 @@ def test_the_command_with_an_unreachable_server_records_failures(app, db_session
 
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert "DOWN-1 → chef@btp.fr, paie@btp.fr : échec : serveur d'e-mail 127.0.0.1:" in (
-        result.output
-    )
-    assert "injoignable" in result.output
-    assert "0 relance(s) envoyée(s), 2 en échec." in result.output
+    refused = f"Connection refused (127.0.0.1:{port})"
+    assert f"DOWN-1 → chef@btp.fr, paie@btp.fr : échec : {refused}" in result.output
+    assert "0 relance envoyée, 2 en échec." in result.output
     rows = reminder_rows(db_session)
     assert [(r.recipient, r.is_sent) for r in rows] == [
         ("chef@btp.fr", False),
         ("contact@down.fr", False),
         ("paie@btp.fr", False),
     ]
-    assert all("injoignable" in r.error for r in rows)
+    assert all(r.error == refused for r in rows)
     [event] = run_events(db_session)
     assert (event.details["sent"], event.details["failed"]) == (0, 2)
 
@@ -450,5 +479,5 @@ def test_conflicting_tls_settings_are_a_configuration_error(app, db_session, mon
     result = app.test_cli_runner().invoke(args=["send-reminders", "--as-of", "2024-04-08"])
 
     assert result.exit_code == 2
-    assert '"code": "configuration_error"' in result.output
+    assert '"code": "mail_security_conflict"' in result.output
     assert reminder_rows(db_session) == []

@@ -48,8 +48,8 @@ def test_the_page_shows_the_default_thresholds(admin):
 
     assert "au moins 90 %" in page
     assert "au moins 60 %" in page
-    assert 'value="0,9"' in page
-    assert 'value="0,6"' in page
+    assert 'value="90"' in page
+    assert 'value="60"' in page
 
 
 def test_the_administration_tabs_link_to_the_thresholds(admin):
@@ -67,7 +67,7 @@ def test_new_thresholds_change_the_statuses(admin, db_session, world):
     )
     assert status_of(db_session, contract) is Status.AT_RISK
 
-    page = page_text(post(admin, "0,7", "0.5"))
+    page = page_text(post(admin, "70", "50 %"))
 
     assert "Les seuils de conformité sont enregistrés." in page
     assert "au moins 70 %" in page
@@ -78,13 +78,13 @@ def test_new_thresholds_change_the_statuses(admin, db_session, world):
     assert event.user_id == world.admin.id
     assert event.details["after"] == {"on_track": "0.7", "at_risk": "0.5"}
 
-    post(admin, "0,95", "0,75")
+    post(admin, "95", "75")
     assert status_of(db_session, contract) is Status.BEHIND
 
 
 @pytest.mark.parametrize(
     ("on_track", "at_risk"),
-    [("0,6", "0,6"), ("0,5", "0,7"), ("1,2", "0,6"), ("0,9", "0"), ("beaucoup", "0,6")],
+    [("60", "60"), ("50", "70"), ("120", "60"), ("90", "0")],
 )
 def test_impossible_thresholds_are_refused_on_the_form(admin, db_session, on_track, at_risk):
     response = post(admin, on_track, at_risk)
@@ -98,11 +98,34 @@ def test_impossible_thresholds_are_refused_on_the_form(admin, db_session, on_tra
     assert threshold_events(db_session) == []
 
 
-def test_an_empty_field_is_refused(admin, db_session):
-    page = page_text(post(admin, "", "0,6"))
+@pytest.mark.parametrize(("on_track", "at_risk"), [("", "60"), ("beaucoup", "60"), ("90", "0,6,1")])
+def test_an_empty_or_unreadable_field_is_refused_next_to_it(admin, db_session, on_track, at_risk):
+    page = page_text(post(admin, on_track, at_risk))
 
     assert "is-invalid" in page
+    assert "Les seuils de conformité sont enregistrés." not in page
     assert db_session.scalars(sa.select(Setting)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("on_track", "at_risk", "stored", "shown"),
+    [
+        ("90 %", "60 %", ("0.9", "0.6"), ("90", "60")),
+        ("90", "60", ("0.9", "0.6"), ("90", "60")),
+        ("90,5 %", "60.25%", ("0.905", "0.6025"), ("90,5", "60,25")),
+        ("100\u202f%", "75\xa0%", ("1", "0.75"), ("100", "75")),
+    ],
+)
+def test_thresholds_are_typed_in_percent_and_kept_as_ratios(
+    admin, db_session, on_track, at_risk, stored, shown
+):
+    page = page_text(post(admin, on_track, at_risk))
+
+    assert "Les seuils de conformité sont enregistrés." in page
+    values = dict(db_session.execute(sa.select(Setting.key, Setting.value)).all())
+    assert (values["threshold_on_track"], values["threshold_at_risk"]) == stored
+    assert f'name="on_track" required type="text" value="{shown[0]}"' in page
+    assert f'name="at_risk" required type="text" value="{shown[1]}"' in page
 
 
 @pytest.mark.parametrize("role", ["facilitator", "buyer", "contractor"])

@@ -3,6 +3,10 @@
 Choices come from the view (translated labels) or the database; these classes check shape only.
 """
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,10 +18,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from clauses.forms.fields import member, optional_id, options
 from clauses.models import OrganisationKind, Role
+from clauses.rules.compliance import Thresholds
 from clauses.services.accounts import AccountChanges, NewAccount, UserFilters
 from clauses.services.audit import EventFilters
 from clauses.services.organisations import OrganisationData, OrganisationFilters
@@ -96,11 +101,37 @@ class OrganisationForm(FlaskForm):
         )
 
 
-class ThresholdsForm(FlaskForm):
-    """Ratios of realised to expected hours, as typed ("0,9" or "0.9"): the service checks them."""
+class PercentField(StringField):
+    """A percentage as people type it ("90", "90 %", "90,5 %", "90.5%"), as a ratio (0.905)."""
 
-    on_track = StringField(_l("On track from"), validators=[DataRequired(), Length(max=20)])
-    at_risk = StringField(_l("At risk from"), validators=[DataRequired(), Length(max=20)])
+    data: Decimal | None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else str(format_decimal(self.data * 100))
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if not valuelist or not str(valuelist[0]).strip():
+            return
+        # Spaces of any kind ("90 %", a no-break space before "%"), a final "%", a decimal comma.
+        text = "".join(str(valuelist[0]).split()).removesuffix("%").replace(",", ".")
+        try:
+            self.data = Decimal(text) / 100
+        except InvalidOperation as error:
+            raise ValueError(_l("Type a percentage, such as 90 or 90,5 %.")) from error
+
+
+class ThresholdsForm(FlaskForm):
+    """Percentages of the expected hours; the service checks their order."""
+
+    on_track = PercentField(_l("On track from (%)"), validators=[InputRequired()])
+    at_risk = PercentField(_l("At risk from (%)"), validators=[InputRequired()])
+
+    def thresholds(self) -> Thresholds:
+        # Both are required: once the form validates, neither is None.
+        return Thresholds(self.on_track.data or Decimal(0), self.at_risk.data or Decimal(0))
 
 
 class UserFilterForm(Form):

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from clauses.messages.labels import selection_label
 from clauses.rules.urgency import ALL, MISSING_REPORT, NEEDS_ACTION, SELECTIONS
 from clauses.services.contract_filters import ContractFilterOptions, ContractFilters
 
@@ -99,10 +100,10 @@ class ContractFilterFields(Form):
         self.trade.choices = options(((t, t) for t in found.trades), _("All trades"))
         self.commune.choices = options(((c, c) for c in found.communes), _("All communes"))
         named = {
-            NEEDS_ACTION: _("Needing action"),
-            ALL: _("All contracts"),
+            NEEDS_ACTION: selection_label(NEEDS_ACTION),
+            ALL: selection_label(ALL),
             **dict(statuses),
-            MISSING_REPORT: _("Report missing"),
+            MISSING_REPORT: selection_label(MISSING_REPORT),
         }
         default = named.pop(self.default_selection)
         self.status.choices = options(named.items(), default)

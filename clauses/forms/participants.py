@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from clauses import clock
 from clauses.forms.fields import DayField, ListForm, optional_id, options
 from clauses.models import Criterion, Sex
 from clauses.services.participants import (
@@ -101,7 +102,7 @@ class ParticipantForm(FlaskForm):
         self.facilitator_id.choices = options(facilitators, _("Nobody yet"))
 
     def validate_birth_date(self, field: DayField) -> None:
-        if field.data is not None and not OLDEST_BIRTH_DATE <= field.data < date.today():
+        if field.data is not None and not OLDEST_BIRTH_DATE <= field.data < clock.today():
             raise ValidationError(_l("The birth date must be a past date, after 1900."))
 
     def participant_data(self) -> ParticipantData:

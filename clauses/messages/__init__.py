@@ -8,7 +8,11 @@ them all. Rendering needs an app context (a request, or the CLI's), for the loca
 """
 
 from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
+
+import flask_babel
 
 from clauses.errors import ClausesError
 
@@ -16,11 +20,49 @@ Params = Mapping[str, Any]
 Sentence = Callable[[Params], str]
 
 
+# Flask-Babel's gettext and ngettext, typed (they return Any); named as the extractor expects.
+def _(string: str, /, **values: Any) -> str:
+    return str(flask_babel.gettext(string, **values))
+
+
+def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+    return str(flask_babel.ngettext(singular, plural, num, **values))
+
+
+def pgettext(context: str, text: str) -> str:
+    return str(flask_babel.pgettext(context, text))
+
+
+def number_text(value: object) -> str:
+    """ "1 234,5" in French, "1,234.5" in English: at most two decimals, none when whole."""
+    return str(flask_babel.format_decimal(Decimal(str(value)), format="#,##0.##"))
+
+
+def day_text(day: date | str) -> str:
+    """ "01/08/2026" in French, "8/1/26" in English; a date or its ISO text (from JSON)."""
+    return str(flask_babel.format_date(_as_date(day), "short"))
+
+
+def month_name(month: date | str) -> str:
+    """ "août 2026" in French, "August 2026" in English. Written after "pour", "en" or a colon,
+    never after "de", so that French needs no elision ("d'août")."""
+    return str(flask_babel.format_date(_as_date(month), "MMMM y"))
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value[:10])
+
+
 def _catalogue() -> dict[str, Sentence]:
     # Each area's module is imported here, so that adding one is one line.
-    from clauses.messages import imports
+    from clauses.messages import accounts, contracts, imports, system
 
-    modules: tuple[Mapping[str, Sentence], ...] = (imports.SENTENCES,)
+    modules: tuple[Mapping[str, Sentence], ...] = (
+        accounts.SENTENCES,
+        contracts.SENTENCES,
+        imports.SENTENCES,
+        system.SENTENCES,
+    )
     catalogue: dict[str, Sentence] = {}
     for sentences in modules:
         overlap = catalogue.keys() & sentences.keys()
@@ -38,6 +80,4 @@ def render(code: str, params: Params | None = None) -> str:
 
 
 def error_message(error: ClausesError) -> str:
-    if error.legacy_message is not None:
-        return error.legacy_message
     return render(error.code, error.params)

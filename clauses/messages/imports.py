@@ -7,49 +7,17 @@ the sheet and the row before it (`located`), as DESIGN.md asks of row messages.
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-import flask_babel
-from flask_babel import format_date, format_decimal
-
+from clauses.messages import Params, _, day_text, month_name, ngettext, number_text, pgettext
 from imports.codes import Code, Issue
 from imports.records import ReferenceImportReport
-
-Params = Mapping[str, Any]
-
-
-# Flask-Babel's functions, typed (they return Any); the names are the ones extraction looks for.
-def _(string: str, /, **values: Any) -> str:
-    return str(flask_babel.gettext(string, **values))
-
-
-def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
-    return str(flask_babel.ngettext(singular, plural, num, **values))
-
-
-def pgettext(context: str, text: str) -> str:
-    return str(flask_babel.pgettext(context, text))
-
 
 # --- Values, as the reader writes them -------------------------------------------------------
 
 
-def _number(value: object) -> str:
-    return str(format_decimal(Decimal(str(value)), format="#,##0.##"))
-
-
 def _hours(value: object) -> str:
-    return _("%(hours)s h", hours=_number(value))
-
-
-def _day(value: object) -> str:
-    return str(format_date(date.fromisoformat(str(value)), "short"))
-
-
-def _month(value: object) -> str:
-    return str(format_date(date.fromisoformat(str(value)), "MMMM y"))
+    return _("%(hours)s h", hours=number_text(value))
 
 
 def _quoted(value: object) -> str:
@@ -72,9 +40,9 @@ def _out_of_range(p: Params) -> str:
     return _(
         "“%(column)s” must be between %(minimum)s and %(maximum)s (%(value)s)",
         column=p["column"],
-        minimum=_number(p["minimum"]),
-        maximum=_number(p["maximum"]),
-        value=_number(p["value"]),
+        minimum=number_text(p["minimum"]),
+        maximum=number_text(p["maximum"]),
+        value=number_text(p["value"]),
     )
 
 
@@ -118,7 +86,7 @@ def _birthdate_invalid(p: Params) -> str:
     if "column" in p:
         return _unreadable(p, _("a date dd/mm/yyyy"))
     if "birth_date" in p:
-        return _("impossible birth date: %(date)s", date=_day(p["birth_date"]))
+        return _("impossible birth date: %(date)s", date=day_text(p["birth_date"]))
     return _(
         "birth date of “%(name)s” missing or unreadable, and the name alone does not designate "
         "a single registered person",
@@ -189,9 +157,9 @@ def _type_unknown(p: Params) -> str:
 def _month_outside_contract(p: Params) -> str:
     return _(
         "%(month)s is outside the contract's period (%(start)s to %(end)s)",
-        month=_month(p["month"]),
-        start=_day(p["start"]),
-        end=_day(p["end"]),
+        month=month_name(p["month"]),
+        start=day_text(p["start"]),
+        end=day_text(p["end"]),
     )
 
 
@@ -246,8 +214,8 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
     Code.MONTH_INVALID: _month_invalid,
     Code.MONTH_FUTURE: lambda p: _(
         "%(month)s is after the month of the report (%(as_of)s)",
-        month=_month(p["month"]),
-        as_of=_month(p["as_of_month"]),
+        month=month_name(p["month"]),
+        as_of=month_name(p["as_of_month"]),
     ),
     Code.PARTICIPANT_MISSING: lambda p: _("the person's last or first name is missing"),
     Code.BIRTHDATE_INVALID: _birthdate_invalid,
@@ -273,8 +241,8 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
     Code.DATE_INVALID: lambda p: _unreadable(p, _("a date dd/mm/yyyy")),
     Code.DATES_INVERTED: lambda p: _(
         "the end date (%(end)s) is before the start date (%(start)s)",
-        end=_day(p["end"]),
-        start=_day(p["start"]),
+        end=day_text(p["end"]),
+        start=day_text(p["start"]),
     ),
     Code.NUMBER_INVALID: _value_sentence(lambda: _("a number")),
     Code.BOOLEAN_INVALID: lambda p: _unreadable(p, _("yes or no")),
@@ -313,7 +281,7 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
     ),
     Code.VALIDATION_KEPT: lambda p: _(
         "validation date empty: the validation of %(date)s already recorded is kept",
-        date=_day(p["validated_on"]),
+        date=day_text(p["validated_on"]),
     ),
     Code.SHEET_SKIPPED: lambda p: _("sheet skipped: no header row recognised in its first 30 rows"),
     # File-level errors (ClausesError codes).

@@ -20,6 +20,7 @@ class User(Base):
             "role IN ('admin', 'facilitator') OR organisation_id IS NOT NULL",
             name="organisation_for_external_roles",
         ),
+        sa.CheckConstraint("locale IN ('fr', 'en')", name="known_locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +34,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The language the user chose with the switch; None: never chosen, so French.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
 
     organisation: Mapped[Organisation | None] = relationship()
 

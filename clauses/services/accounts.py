@@ -5,32 +5,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy.orm import Session, selectinload
 
 from clauses.access import policy
 from clauses.errors import (
-    AlreadyExists,
-    InvalidValue,
-    NotFound,
+    EmailTaken,
     OrganisationMismatch,
+    OrganisationNotFound,
+    OrganisationRequired,
+    PasswordRequired,
     SelfLockout,
+    UnknownOrganisation,
     WeakPassword,
 )
-from clauses.models import Organisation, OrganisationKind, Role, User
+from clauses.models import Organisation, Role, User
 from clauses.services import audit
 from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 MIN_PASSWORD_LENGTH = 10
-
-
-def _(message: str, **values: Any) -> str:
-    """The message in the user's language on a page; as written on the command line, which has
-    no request and so no chosen language."""
-    if has_request_context():
-        return str(gettext(message, **values))
-    return message % values
 
 
 def find_organisation(session: Session, ref: str) -> Organisation:
@@ -42,16 +34,13 @@ def find_organisation(session: Session, ref: str) -> Organisation:
     if org is None:
         org = session.scalar(sa.select(Organisation).where(Organisation.name == ref.strip()))
     if org is None:
-        raise NotFound(f"No organisation has the SIRET or the name {ref!r}.")
+        raise OrganisationNotFound(ref=ref)
     return org
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(
-            _("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-            field="password",
-        )
+        raise WeakPassword(field="password", minimum=MIN_PASSWORD_LENGTH)
 
 
 def check_organisation(role: Role, organisation: Organisation | None) -> None:
@@ -59,17 +48,11 @@ def check_organisation(role: Role, organisation: Organisation | None) -> None:
     kinds = policy.organisation_kinds(role)
     if kinds is None:
         return
+    needs = sorted(kinds)
     if organisation is None:
-        raise OrganisationMismatch(
-            _("Buyer and contractor accounts need an organisation."), field="organisation_id"
-        )
-    if organisation.kind in kinds:
-        return
-    if OrganisationKind.BUYER in kinds:
-        message = _("A buyer account must belong to a buying organisation.")
-    else:
-        message = _("A contractor account must belong to a contractor or an SIAE.")
-    raise OrganisationMismatch(message, field="organisation_id")
+        raise OrganisationRequired(field="organisation_id", kinds=needs)
+    if organisation.kind not in kinds:
+        raise OrganisationMismatch(field="organisation_id", kinds=needs)
 
 
 def save_user(
@@ -85,15 +68,16 @@ def save_user(
     """Create the account for this e-mail, or update it; audited either way (`create-user`)."""
     email = email.strip().lower()
     organisation = find_organisation(session, organisation_ref) if organisation_ref else None
-    if policy.organisation_kinds(role) is not None and organisation is None:
-        raise InvalidValue(f"A {role.value} account needs an organisation (--organisation).")
+    kinds = policy.organisation_kinds(role)
+    if kinds is not None and organisation is None:
+        raise OrganisationRequired(kinds=sorted(kinds))
     if password:
         check_password_strength(password)
     user = session.scalar(sa.select(User).where(User.email == email))
     created = user is None
     if user is None:
         if not password:
-            raise InvalidValue("A new account needs a password.")
+            raise PasswordRequired(field="password")
         user = User(email=email)
         session.add(user)
     user.role = role
@@ -131,7 +115,7 @@ def organisation_by_id(session: Session, organisation_id: int | None) -> Organis
         return None
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
-        raise InvalidValue(_("This organisation does not exist."), field="organisation_id")
+        raise UnknownOrganisation(field="organisation_id")
     return organisation
 
 
@@ -160,7 +144,7 @@ def create_account(session: Session, actor: User, new: NewAccount) -> tuple[User
     """The new account, and its password when it was generated (else None)."""
     email = new.email.strip().lower()
     if session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
-        raise AlreadyExists(_("An account already uses this e-mail."), field="email")
+        raise EmailTaken(field="email")
     organisation = organisation_by_id(session, new.organisation_id)
     check_organisation(new.role, organisation)
     generated = generate_password() if not new.password else None
@@ -209,15 +193,14 @@ def check_not_locking_out(actor: User, user: User, *, role: Role, is_active: boo
     if actor.id != user.id:
         return
     if not is_active:
-        raise SelfLockout(
-            _("You cannot deactivate your own account: ask another administrator."),
-            field="is_active",
-        )
+        raise SelfLockout(field="is_active", change="deactivate")
     if not policy.can_administer(policy.Actor(role)):
-        raise SelfLockout(
-            _("You cannot remove your own administrator role: ask another administrator."),
-            field="role",
-        )
+        raise SelfLockout(field="role", change="role")
+
+
+def remember_locale(user: User, locale: str) -> None:
+    """The language the user chose, for their next visits (a preference: not audited)."""
+    user.locale = locale
 
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> None:

@@ -1,13 +1,13 @@
 """The audit trail: one event per change a person makes, in the same transaction as the change."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from clauses.models import AuditLog, User
+from clauses.models import AuditLog, Operation, Organisation, User
 from clauses.services.listing import Page, paginate
 
 
@@ -103,3 +103,38 @@ def actors(session: Session) -> list[User]:
     """The accounts that appear in the log."""
     recorded = sa.select(AuditLog.user_id).where(AuditLog.user_id.is_not(None)).distinct()
     return list(session.scalars(sa.select(User).where(User.id.in_(recorded)).order_by(User.email)))
+
+
+# Details that name an organisation or an operation by its id (an export's filters, a new
+# operation's buyer).
+NAMED_BY_ID: dict[str, type[Organisation | Operation]] = {
+    "buyer_id": Organisation,
+    "contractor_id": Organisation,
+    "operation_id": Operation,
+}
+
+
+def referenced_names(session: Session, events: Iterable[AuditLog]) -> dict[tuple[str, int], str]:
+    """The names the events' details give by id, keyed by (detail, id): two queries a page."""
+    wanted: dict[type[Organisation | Operation], set[int]] = {Organisation: set(), Operation: set()}
+    for event in events:
+        details = event.details or {}
+        for values in (details, details.get("filters") or {}):
+            for key, model in NAMED_BY_ID.items():
+                if isinstance(values.get(key), int):
+                    wanted[model].add(values[key])
+    found = {
+        model: {
+            id_: name
+            for id_, name in session.execute(
+                sa.select(model.id, model.name).where(model.id.in_(ids))
+            )
+        }
+        for model, ids in wanted.items()
+        if ids
+    }
+    return {
+        (key, id_): name
+        for key, model in NAMED_BY_ID.items()
+        for id_, name in found.get(model, {}).items()
+    }

@@ -4,13 +4,18 @@ every hour entry: the rules of clauses/rules/compliance.py fed by a handful of q
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from clauses.errors import InvalidValue, NotFound
+from clauses.errors import (
+    ContractNotFound,
+    DeclarationNotDue,
+    DeclarationOutsideContract,
+    ThresholdsOutOfOrder,
+)
 from clauses.models import (
     Contract,
     HourEntry,
@@ -189,14 +194,11 @@ def current_thresholds(session: Session) -> Thresholds:
     )
 
 
-def set_thresholds(session: Session, actor: User, on_track: str, at_risk: str) -> Thresholds:
-    """An admin's new thresholds: ratios of realised to expected hours, 0 < at risk < on track."""
-    try:
-        new = Thresholds(Decimal(on_track.replace(",", ".")), Decimal(at_risk.replace(",", ".")))
-    except InvalidOperation as error:
-        raise InvalidValue("Les seuils sont des nombres (par exemple 0,9 et 0,6).") from error
+def set_thresholds(session: Session, actor: User, new: Thresholds) -> Thresholds:
+    """An admin's new thresholds: ratios of realised to expected hours, 0 < at risk < on track
+    ≤ 1."""
     if not Decimal(0) < new.at_risk < new.on_track <= Decimal(1):
-        raise InvalidValue("Il faut 0 < seuil « en risque » < seuil « dans les temps » ≤ 1.")
+        raise ThresholdsOutOfOrder()
     before = current_thresholds(session)
     for key, value in zip(THRESHOLD_KEYS, (new.on_track, new.at_risk), strict=True):
         setting = session.get(Setting, key) or Setting(key=key)
@@ -215,14 +217,16 @@ def set_thresholds(session: Session, actor: User, on_track: str, at_risk: str) -
 
 
 def declare_no_hours(
-    session: Session, actor: User | None, contract: Contract, month: date
+    session: Session, actor: User | None, contract: Contract, month: date, as_of: date
 ) -> NoHoursDeclaration:
-    """A contractor's "nothing to report" for a month (the same twice is kept once)."""
+    """A contractor's "nothing to report" for a month of the contract up to the reporting month
+    of `as_of`, not a later one: its hours are not due yet. The same twice is kept once. The
+    contract page and the command line both declare through here."""
     month = month.replace(day=1)
+    if month > reporting_month(as_of):
+        raise DeclarationNotDue(month=month.isoformat())
     if month < contract.start_date.replace(day=1) or month > contract.end_date:
-        raise InvalidValue(
-            f"Le mois {month:%m/%Y} est hors de la période du marché {contract.reference}."
-        )
+        raise DeclarationOutsideContract(month=month.isoformat(), reference=contract.reference)
     found = session.scalar(
         sa.select(NoHoursDeclaration).where(
             NoHoursDeclaration.contract_id == contract.id, NoHoursDeclaration.month == month
@@ -246,5 +250,5 @@ def contract_by_reference(session: Session, reference: str) -> Contract:
         sa.select(Contract).where(Contract.reference_key == Contract.key_of(reference))
     )
     if contract is None:
-        raise NotFound(f"Aucun marché n'a la référence « {reference} ».")
+        raise ContractNotFound(reference=reference)
     return contract

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from clauses.access import policy
-from clauses.errors import InvalidValue
 from clauses.models import (
     BatchLine,
     BatchState,
@@ -391,17 +390,3 @@ def reminders(session: Session, contract: Contract) -> list[ReminderRow]:
         .limit(REMINDERS_SHOWN)
     )
     return [ReminderRow(*row) for row in rows]
-
-
-def declare_nothing_to_report(
-    session: Session, actor: User, contract: Contract, month: date, as_of: date
-) -> NoHoursDeclaration:
-    """The "nothing to report" button: a month up to the reporting month, not a later one
-    (its hours are not due yet)."""
-    month = month.replace(day=1)
-    if month > reporting_month(as_of):
-        raise InvalidValue(
-            f"Le mois {month:%m/%Y} n'est pas encore à déclarer : ses heures sont dues le mois "
-            "suivant."
-        )
-    return compliance.declare_no_hours(session, actor, contract, month)

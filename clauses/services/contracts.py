@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from clauses.errors import AlreadyExists, InvalidValue, NotFound
+from clauses.errors import (
+    AmountNegative,
+    CommittedHoursNotPositive,
+    ContractorUnknown,
+    DatesReversed,
+    DuplicateReference,
+    InsertionRateOutOfRange,
+    OperationBuyerMissing,
+    OperationMissing,
+    ReferenceMissing,
+)
 from clauses.models import Contract, Operation, Organisation, OrganisationKind, User
 from clauses.rules.compliance import Compliance
 from clauses.rules.urgency import ALL, selected
@@ -21,17 +30,8 @@ from clauses.services.contract_filters import ContractFilters, distinct_values, 
 from clauses.services.listing import Listing, sorted_page
 
 CENT = Decimal("0.01")
-PARIS = ZoneInfo("Europe/Paris")
 # An SIAE may hold a contract itself (reserved contracts, article L2113-13 of the code).
 HOLDER_KINDS = (OrganisationKind.CONTRACTOR, OrganisationKind.SIAE)
-
-
-class DuplicateReference(AlreadyExists):
-    code = "duplicate_reference"
-
-    def __init__(self, reference: str) -> None:
-        super().__init__(f"Another contract already has the reference {reference!r}.", "reference")
-        self.reference = reference
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,6 @@ def list_contracts(
     if found is None:
         found = compliance.statuses(session, as_of, sa.select(Contract).where(Contract.id.in_(ids)))
     return ContractList(listing, {s.contract_id: s.compliance for s in found})
-
-
-def today() -> date:
-    """The date in France, whatever the server's clock zone (the one place tests may mock)."""
-    return datetime.now(PARIS).date()
 
 
 def hours(value: object) -> Decimal:
@@ -198,15 +193,15 @@ def save_contract(
 def _check_terms(data: ContractData) -> None:
     """The rules the database also enforces, checked first to say which one failed."""
     if not data.reference.strip():
-        raise InvalidValue("A contract needs a reference.")
+        raise ReferenceMissing(field="reference")
     if data.end_date < data.start_date:
-        raise InvalidValue("The end date is before the start date.")
+        raise DatesReversed(field="end_date")
     if data.committed_hours <= 0:
-        raise InvalidValue("The committed insertion hours must be more than 0.")
+        raise CommittedHoursNotPositive(field="committed_hours")
     if data.amount is not None and data.amount < 0:
-        raise InvalidValue("The amount cannot be negative.")
+        raise AmountNegative(field="amount")
     if data.insertion_rate is not None and not 0 <= data.insertion_rate <= 100:
-        raise InvalidValue("The insertion rate is a percentage, from 0 to 100.")
+        raise InsertionRateOutOfRange(field="insertion_rate")
 
 
 def _check_reference_free(session: Session, reference: str, contract: Contract | None) -> None:
@@ -214,13 +209,13 @@ def _check_reference_free(session: Session, reference: str, contract: Contract |
     if contract is not None:
         stmt = stmt.where(Contract.id != contract.id)
     if session.scalar(stmt) is not None:
-        raise DuplicateReference(reference.strip())
+        raise DuplicateReference(field="reference", reference=reference.strip())
 
 
 def _holder(session: Session, organisation_id: int) -> Organisation:
     holder = session.get(Organisation, organisation_id)
     if holder is None or holder.kind not in HOLDER_KINDS:
-        raise NotFound("The contractor is not a known contractor organisation.")
+        raise ContractorUnknown()
     return holder
 
 
@@ -229,7 +224,7 @@ def _operation(session: Session, data: ContractData) -> Operation | None:
     if data.new_operation_name.strip():
         buyer = session.get(Organisation, data.new_operation_buyer_id or 0)
         if buyer is None or buyer.kind is not OrganisationKind.BUYER:
-            raise NotFound("A new operation needs a buyer organisation.")
+            raise OperationBuyerMissing()
         return session.scalar(
             sa.select(Operation).where(
                 Operation.buyer_id == buyer.id,
@@ -238,7 +233,7 @@ def _operation(session: Session, data: ContractData) -> Operation | None:
         )
     operation = session.get(Operation, data.operation_id or 0)
     if operation is None:
-        raise NotFound("Choose an operation, or give the name and buyer of a new one.")
+        raise OperationMissing()
     return operation
 
 

@@ -16,7 +16,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
-from clauses.errors import ConfigurationError
+from clauses.errors import MailSecurityConflict
 
 # What sending may raise: the SMTP protocol's refusals, and the network's (refused, timed out,
 # TLS), which are OSError. Both are caught near each send, so one failure stops nothing else.
@@ -49,9 +49,7 @@ class MailSettings:
             timeout=float(config.get("MAIL_TIMEOUT") or 10),
         )
         if settings.use_tls and settings.use_ssl:
-            raise ConfigurationError(
-                "MAIL_USE_TLS (STARTTLS) et MAIL_USE_SSL (SMTPS) s'excluent : choisissez l'un."
-            )
+            raise MailSecurityConflict()
         return settings
 
     @property
@@ -118,14 +116,15 @@ def send(smtp: smtplib.SMTP, message: Message) -> dict[str, str]:
 
 
 def error_text(error: BaseException, settings: MailSettings) -> str:
-    """A failure as the team can act on it: which server, and what it said."""
+    """A failure as the team can act on it: what the server (or the system) said, and which
+    server. Kept as it was said, in no language of ours: pages show it after their own words."""
     if isinstance(error, smtplib.SMTPResponseException):
         said = _reply(error.smtp_code, error.smtp_error)
-        return f"le serveur d'e-mail {settings.server} a répondu {said}"
-    if isinstance(error, smtplib.SMTPException):
-        return f"échec d'envoi par {settings.server} : {error}"
-    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-    return f"serveur d'e-mail {settings.server} injoignable : {reason or type(error).__name__}"
+    elif isinstance(error, OSError) and error.strerror:
+        said = error.strerror
+    else:
+        said = str(error) or type(error).__name__
+    return f"{said} ({settings.server})"
 
 
 def _reply(code: int, text: bytes | str) -> str:

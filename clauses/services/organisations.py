@@ -9,10 +9,14 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret as stdnum_siret
 
 from clauses.access import policy
-from clauses.errors import AlreadyExists, InvalidValue, OrganisationMismatch
+from clauses.errors import (
+    InvalidSiret,
+    OrganisationKindInUse,
+    OrganisationNameTaken,
+    SiretTaken,
+)
 from clauses.models import Organisation, OrganisationKind, User
 from clauses.services import audit
-from clauses.services.accounts import _
 from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 
@@ -30,13 +34,12 @@ def valid_siret(value: str | None) -> str | None:
         return None
     try:
         return str(stdnum_siret.validate(value))
-    except stdnum_errors.InvalidLength:
-        message = _("A SIRET has 14 digits.")
-    except stdnum_errors.InvalidChecksum:
-        message = _("This SIRET's check digits are wrong: check it for a typing error.")
-    except stdnum_errors.ValidationError:
-        message = _("A SIRET is made of 14 digits only.")
-    raise InvalidValue(message, field="siret")
+    except stdnum_errors.InvalidLength as error:
+        raise InvalidSiret(field="siret", problem="length") from error
+    except stdnum_errors.InvalidChecksum as error:
+        raise InvalidSiret(field="siret", problem="checksum") from error
+    except stdnum_errors.ValidationError as error:
+        raise InvalidSiret(field="siret", problem="characters") from error
 
 
 def snapshot(organisation: Organisation) -> dict[str, Any]:
@@ -90,9 +93,9 @@ def _checked(
     # Imports find an organisation by its name when the file gives no SIRET: names stay distinct.
     same_name = others.where(sa.func.lower(Organisation.name) == cleaned.name.lower())
     if session.scalar(same_name) is not None:
-        raise AlreadyExists(_("An organisation already has this name."), field="name")
+        raise OrganisationNameTaken(field="name")
     if cleaned.siret and session.scalar(others.where(Organisation.siret == cleaned.siret)):
-        raise AlreadyExists(_("An organisation already has this SIRET."), field="siret")
+        raise SiretTaken(field="siret")
     return cleaned
 
 
@@ -104,10 +107,7 @@ def _check_kind_fits_accounts(
         return
     barring = policy.accounts_barring(organisation.id, kind).with_only_columns(User.id).limit(1)
     if session.scalar(barring) is not None:
-        raise OrganisationMismatch(
-            _("Accounts of this organisation need its current kind: change their role first."),
-            field="kind",
-        )
+        raise OrganisationKindInUse(field="kind")
 
 
 def all_organisations(session: Session) -> list[Organisation]:

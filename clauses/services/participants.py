@@ -14,34 +14,21 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, raiseload, selectinload
 
+from clauses import clock
 from clauses.access import policy
-from clauses.errors import AlreadyExists, InvalidValue, NotFound
+from clauses.errors import (
+    DuplicateParticipant,
+    EligibilityWithoutCriterion,
+    FacilitatorUnknown,
+    ParticipantNamesMissing,
+)
 from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
 from clauses.rules.names import name_key
 from clauses.services import audit, hours_summary
-from clauses.services.contracts import hours, today
+from clauses.services.contracts import hours
 from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
 Eligibility = Literal["to_verify", "validated"]
-
-
-class DuplicateParticipant(AlreadyExists):
-    """The same normalised name and birth date: imports could no longer tell them apart."""
-
-    code = "duplicate_participant"
-
-    def __init__(self, existing_id: int) -> None:
-        super().__init__(
-            "A person with this name and birth date is already registered.", "last_name"
-        )
-        self.existing_id = existing_id
-
-
-class EligibilityWithoutCriterion(InvalidValue):
-    code = "eligibility_without_criterion"
-
-    def __init__(self) -> None:
-        super().__init__("Record at least one eligibility criterion before validating.")
 
 
 @dataclass(frozen=True)
@@ -229,7 +216,7 @@ def save_participant(
     The audit log outlives the purge of personal data, so it names the fields, not their values.
     """
     if not name_key(data.last_name, data.first_name):
-        raise InvalidValue("A participant needs a last name and a first name.")
+        raise ParticipantNamesMissing(field="last_name")
     _check_unique(session, data, participant)
     _check_facilitator(session, data.facilitator_id)
     before = _snapshot(participant) if participant is not None else None
@@ -274,7 +261,7 @@ def _check_facilitator(session: Session, user_id: int | None) -> None:
         return
     user = session.get(User, user_id)
     if user is None or not policy.can_follow_up(user):
-        raise NotFound("The follow-up facilitator is not a member of the clause team.")
+        raise FacilitatorUnknown()
 
 
 def _snapshot(participant: Participant) -> dict[str, object]:
@@ -292,7 +279,7 @@ def set_eligibility(
         return False
     if validated and not (participant.criteria or participant.other_criteria.strip()):
         raise EligibilityWithoutCriterion()
-    before, after = participant.eligibility_validated_on, today() if validated else None
+    before, after = participant.eligibility_validated_on, clock.today() if validated else None
     participant.eligibility_validated_on = after
     session.flush()
     hours_summary.refresh_for_participants(session, [participant.id])

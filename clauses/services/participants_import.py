@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from clauses import clock
 from clauses.models import Participant, User
 from clauses.services import audit, hours_summary
 from imports.codes import Code
@@ -25,7 +26,7 @@ def import_participants(
     tally = Tally()
     rows, _ = tables(read(content), filename, PARTICIPANT_COLUMNS, tally)
     first_rows: dict[Hashable, int] = {}
-    drafts = [read_participant(row, date.today(), first_rows) for row in rows]
+    drafts = [read_participant(row, clock.today(), first_rows) for row in rows]
     known = _load_participants(session, [draft for draft in drafts if draft is not None])
     for row, draft in zip(rows, drafts, strict=True):
         if draft is None:

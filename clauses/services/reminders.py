@@ -13,19 +13,23 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import Message
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 from smtplib import SMTP
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date
+from babel.support import NullTranslations, Translations
 from sqlalchemy.orm import Session, selectinload
 
+from clauses import clock
 from clauses.access import policy
 from clauses.models import Contract, Operation, Reminder, User
 from clauses.models.base import utcnow
 from clauses.rules.compliance import reporting_month
-from clauses.services import audit, compliance, contracts, mail
+from clauses.services import audit, compliance, mail
 
 CHUNK = 500
 
@@ -76,11 +80,6 @@ class ReminderResult:
     @property
     def error(self) -> str:
         return next(iter(self.errors.values()), "")
-
-
-def today() -> date:
-    """The date in France: the as-of date of the page (tests set the clock here)."""
-    return contracts.today()
 
 
 # The list
@@ -200,7 +199,7 @@ def _sent_on_the_day(
     """Contracts reminded successfully for their month on `now`'s day, in the team's zone."""
     if not reports:
         return set()
-    zone = ZoneInfo(str(config.get("BABEL_DEFAULT_TIMEZONE") or contracts.PARIS.key))
+    zone = ZoneInfo(str(config.get("BABEL_DEFAULT_TIMEZONE") or clock.PARIS.key))
     day = now.astimezone(zone).date()
     start = datetime.combine(day, time(), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
@@ -316,48 +315,77 @@ def _record(
     )
 
 
-# The e-mail (in French: contractors read it outside the app, whatever its language)
+# The e-mail. Contractors read it outside the app: in French unless a language is given. Its
+# sentences come from the app's catalogue (English ids, translations beside), read with Babel
+# rather than Flask-Babel, which needs a request.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
-def reminder_subject(report: MissingReport) -> str:
-    month = month_text(report.month)
-    return f"Relevé d'heures d'insertion de {month} attendu — marché {report.contract.reference}"
+@cache
+def _translations(locale: str) -> NullTranslations:
+    return Translations.load(str(TRANSLATIONS), [locale])
 
 
-def month_text(month: date) -> str:
-    """ "mars 2024"."""
-    return format_date(month, "MMMM y", locale="fr_FR")
+def reminder_subject(report: MissingReport, locale: str = "fr") -> str:
+    _ = _translations(locale).gettext
+    return _("Insertion hours report expected for %(month)s — contract %(reference)s") % {
+        "month": month_text(report.month, locale),
+        "reference": report.contract.reference,
+    }
 
 
-def _body(report: MissingReport, month: str, links: Links | None) -> str:
+def month_text(month: date, locale: str = "fr") -> str:
+    """ "mars 2024"; written after "pour" or "en", never "de" (no "de août")."""
+    return format_date(month, "MMMM y", locale=locale)
+
+
+def _body(report: MissingReport, month: str, links: Links | None, locale: str = "fr") -> str:
+    _ = _translations(locale).gettext
     contract = report.contract
     upload = (
-        f"déposez-le sur Clauses : {links.upload}"
+        _("upload it on Clauses: %(link)s") % {"link": links.upload}
         if links
-        else "déposez-le sur Clauses (menu « Relevés d'heures », « Envoyer un relevé d'heures »)"
+        else _("upload it on Clauses (menu “Hour sheets”, “Send an hour sheet”)")
     )
-    page = f" : {links.contract(contract.id)}" if links else ""
+    page = f": {links.contract(contract.id)}" if links else ""
+    values = {
+        "month": month,
+        "reference": contract.reference,
+        "title": contract.title,
+        "operation": contract.operation.name,
+        "buyer": contract.operation.buyer.name,
+        "contractor": contract.contractor.name,
+        "upload": upload,
+        "page": page,
+    }
     return "\n".join(
-        [
-            "Bonjour,",
+        line % values
+        for line in (
+            _("Hello,"),
             "",
-            f"Sauf erreur de notre part, nous n'avons pas reçu le relevé des heures d'insertion "
-            f"de {month} pour le marché suivant :",
+            _(
+                "Unless we are mistaken, we have not received the report of insertion hours for "
+                "%(month)s of the following contract:"
+            ),
             "",
-            f"  Marché : {contract.reference} — {contract.title}",
-            f"  Opération : {contract.operation.name} ({contract.operation.buyer.name})",
-            f"  Titulaire : {contract.contractor.name}",
+            _("  Contract: %(reference)s — %(title)s"),
+            _("  Operation: %(operation)s (%(buyer)s)"),
+            _("  Contractor: %(contractor)s"),
             "",
-            "Les heures d'un mois se déclarent dans les premiers jours du mois suivant. Pour "
-            f"envoyer le relevé (Excel, ODS ou CSV, un modèle est proposé), {upload}.",
+            _(
+                "The hours of a month are reported in the first days of the next month. To send "
+                "the report (Excel, ODS or CSV; a template is offered), %(upload)s."
+            ),
             "",
-            f"Si aucune heure d'insertion n'a été réalisée sur ce marché en {month}, indiquez "
-            f"« rien à déclarer » pour ce mois depuis la page du marché{page}.",
+            _(
+                "If no insertion hours were worked on this contract in %(month)s, declare "
+                "“nothing to report” for that month on the contract's page%(page)s."
+            ),
             "",
-            "Merci d'avance,",
-            "L'équipe de facilitation de la clause sociale",
+            _("Thank you in advance,"),
+            _("The social clause facilitation team"),
             "",
             "-- ",
-            "Message envoyé par Clauses, le suivi des clauses sociales d'insertion.",
-        ]
+            _("Message sent by Clauses, the follow-up of social-insertion clauses."),
+        )
     )

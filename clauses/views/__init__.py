@@ -8,7 +8,9 @@ from werkzeug.exceptions import HTTPException
 
 from clauses.access import web
 from clauses.errors import ClausesError
-from clauses.views import labels, navigation
+from clauses.messages import audit as audit_text
+from clauses.messages import labels, month_name
+from clauses.views import navigation
 
 
 def register(app: Flask) -> None:
@@ -24,6 +26,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["fr_datetime"] = _datetime
     app.jinja_env.filters["fr_month"] = _month
     app.jinja_env.filters["number"] = _number
+    # Globals, not context: imported macros (the records' history) see them too.
+    app.jinja_env.globals["audit_action"] = audit_text.action_text
+    app.jinja_env.globals["field_label"] = audit_text.field_text
     app.context_processor(_globals)
 
 
@@ -47,7 +52,7 @@ def _datetime(value: Any, fmt: str = "short") -> str:
 
 def _month(value: Any) -> str:
     """ "mars 2024" in French, "March 2024" in English."""
-    return "" if value is None else str(format_date(value, "MMMM y"))
+    return "" if value is None else month_name(value)
 
 
 def _number(value: Any, digits: int = 2) -> str:

@@ -1,16 +1,14 @@
 """Administration: user accounts, organisations, the audit log and the compliance thresholds,
 for administrators only."""
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import LazyString, format_datetime, format_decimal
+from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.fr import siret as stdnum_siret
 from werkzeug.wrappers import Response
@@ -32,41 +30,14 @@ from clauses.forms.admin import (
     UserFilterForm,
 )
 from clauses.forms.fields import options
+from clauses.messages import audit as audit_text
+from clauses.messages import labels
 from clauses.models import AuditLog, Organisation, OrganisationKind, Role, User
 from clauses.services import accounts, audit, compliance, organisations
-from clauses.views import labels
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 T = TypeVar("T")
-
-ACTION_LABELS: dict[str, LazyString] = {
-    "create": _l("creation"),
-    "update": _l("change"),
-    "deactivate": _l("deactivation"),
-    "reactivate": _l("reactivation"),
-    "reset_password": _l("new password"),
-    "login": _l("sign-in"),
-    "logout": _l("sign-out"),
-    "login_failed": _l("failed sign-in"),
-    "delete": _l("deletion"),
-    "import": _l("import"),
-    "rollback": _l("import rolled back"),
-    "export": _l("export"),
-    "validate_eligibility": _l("eligibility validated"),
-    "eligibility_to_verify": _l("eligibility set back to verify"),
-    "send_reminders": _l("reminders sent"),
-}
-# Other areas' codes without a label here are shown as recorded.
-OBJECT_LABELS: dict[str, LazyString] = {
-    "user": _l("user account"),
-    "organisation": _l("organisation"),
-    "contract": _l("contract"),
-    "participant": _l("participant"),
-    "import_batch": _l("import"),
-    "reminder": _l("reminder"),
-    "setting": _l("setting"),
-}
 
 
 @bp.before_request
@@ -78,11 +49,10 @@ def admins_only() -> None:
 @bp.context_processor
 def helpers() -> dict[str, Any]:
     return {
-        "action_label": lambda code: str(ACTION_LABELS.get(code, code)),
-        "object_label": lambda code: str(OBJECT_LABELS.get(code, code)),
+        "object_label": audit_text.object_text,
         "datetime_text": lambda value: str(format_datetime(value, "medium")),
         "iso_datetime": _iso_datetime,
-        "details_text": _details_text,
+        "details_lines": audit_text.details_lines,
         "siret_text": lambda value: stdnum_siret.format(value) if value else "",
         "min_password": accounts.MIN_PASSWORD_LENGTH,
     }
@@ -91,11 +61,6 @@ def helpers() -> dict[str, Any]:
 def _iso_datetime(value: datetime) -> str:
     """For <time datetime>: SQLite gives back naive times, which are UTC as written."""
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-def _details_text(value: Any) -> str:
-    """An audit detail as written (text), or as readable JSON (accents kept)."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 @bp.route("/")
@@ -223,7 +188,8 @@ def edit_organisation(organisation_id: int) -> str | Response:
 def audit_log() -> str:
     form = _audit_filter_form()
     page = audit.events_page(db.session(), form.filters(), *_page())
-    return render_template("admin/audit.html", form=form, page=page)
+    names = audit.referenced_names(db.session(), page.items)
+    return render_template("admin/audit.html", form=form, page=page, names=names)
 
 
 # Compliance thresholds
@@ -232,16 +198,11 @@ def audit_log() -> str:
 @bp.route("/thresholds", methods=["GET", "POST"])
 def thresholds() -> str | Response:
     current = compliance.current_thresholds(db.session())
-    form = ThresholdsForm(
-        on_track=format_decimal(current.on_track), at_risk=format_decimal(current.at_risk)
-    )
+    form = ThresholdsForm(on_track=current.on_track, at_risk=current.at_risk)
     if form.validate_on_submit():
         actor = web.user()
         done = _attempt(
-            form,
-            lambda: compliance.set_thresholds(
-                db.session(), actor, form.on_track.data, form.at_risk.data
-            ),
+            form, lambda: compliance.set_thresholds(db.session(), actor, form.thresholds())
         )
         if done is not None:
             flash(_("The compliance thresholds are saved."), "success")
@@ -328,10 +289,10 @@ def _audit_filter_form() -> AuditFilterForm:
     actions = audit.recorded_values(db.session(), AuditLog.action)
     types = audit.recorded_values(db.session(), AuditLog.object_type)
     form.action.choices = options(
-        ((code, ACTION_LABELS.get(code, code)) for code in actions), _("All actions")
+        ((code, audit_text.action_text(code)) for code in actions), _("All actions")
     )
     form.object_type.choices = options(
-        ((code, OBJECT_LABELS.get(code, code)) for code in types), _("All objects")
+        ((code, audit_text.object_text(code)) for code in types), _("All objects")
     )
     people = [(WITHOUT_USER, _("No account (command line, failed sign-in)"))]
     people += [(str(user.id), user.email) for user in audit.actors(db.session())]

@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -10,7 +19,7 @@ from werkzeug.wrappers import Response
 from clauses.access import web
 from clauses.extensions import db
 from clauses.forms.auth import LanguageForm, LoginForm
-from clauses.services import sessions
+from clauses.services import accounts, sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -49,7 +58,11 @@ def logout() -> Response:
 
 @bp.route("/language", methods=["POST"])
 def language() -> Response:
+    """The language switch: remembered on the account when signed in, else in the session."""
     form = LanguageForm()
-    if form.validate_on_submit() and form.lang.data in ("fr", "en"):
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
         session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            accounts.remember_locale(web.user(), form.lang.data)
+            db.session.commit()
     return redirect(_safe_next(form.next.data))

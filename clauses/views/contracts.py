@@ -17,14 +17,23 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from clauses import clock
 from clauses.access import policy, web
-from clauses.errors import InvalidValue
+from clauses.errors import DuplicateReference, InvalidValue
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
+from clauses.messages import month_name
+from clauses.messages.labels import status_choices
 from clauses.models import Contract, User
-from clauses.services import audit, contract_filters, contract_page, contracts, contracts_import
+from clauses.services import (
+    audit,
+    compliance,
+    contract_filters,
+    contract_page,
+    contracts,
+    contracts_import,
+)
 from clauses.views import charts, reference_files
-from clauses.views.labels import status_choices
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -39,7 +48,7 @@ def index() -> str:
         db.session(),
         viewer,
         form.contract_filters(),
-        contracts.today(),
+        clock.today(),
         size=current_app.config["PAGE_SIZE"],
         **form.listing_args(),
     )
@@ -74,14 +83,12 @@ def no_hours(contract_id: int) -> Response:
         abort(400)
     month = form.month.data
     try:
-        contract_page.declare_nothing_to_report(
-            db.session(), viewer, contract, month, contracts.today()
-        )
+        compliance.declare_no_hours(db.session(), viewer, contract, month, clock.today())
     except InvalidValue as error:
         flash(error.message, "danger")
     else:
         db.session.commit()
-        flash(_("Nothing to report for %(month)s: recorded.", month=_month(month)), "success")
+        flash(_("Nothing to report for %(month)s: recorded.", month=month_name(month)), "success")
     return redirect(url_for("contracts.detail", contract_id=contract.id))
 
 
@@ -89,13 +96,9 @@ def _as_of(viewer: User) -> date:
     """Today; the clause team may look at another day with ?as_of=YYYY-MM-DD."""
     asked = request.args.get("as_of", "") if policy.may_pick_date(viewer) else ""
     try:
-        return date.fromisoformat(asked) if asked else contracts.today()
+        return date.fromisoformat(asked) if asked else clock.today()
     except ValueError:
-        return contracts.today()
-
-
-def _month(month: date) -> str:
-    return str(format_date(month, "MMMM y"))
+        return clock.today()
 
 
 def _chart(contract: Contract, page: contract_page.ContractPage) -> Markup:
@@ -162,10 +165,8 @@ def _contract_form(contract: Contract | None) -> str | Response:
             saved = contracts.save_contract(
                 db.session(), web.user(), form.contract_data(), contract
             )
-        except contracts.DuplicateReference as error:
-            form.reference.errors.append(
-                _("Another contract already has the reference %(ref)s.", ref=error.reference)
-            )
+        except DuplicateReference as error:
+            form.reference.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Contract %(ref)s saved.", ref=saved.reference), "success")

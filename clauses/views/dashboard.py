@@ -10,14 +10,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from clauses import clock
 from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.dashboard import SHOWN, DashboardFilterForm
+from clauses.messages.labels import label, status_choices
 from clauses.models import User
 from clauses.rules.urgency import ALL, NEEDS_ACTION
-from clauses.services import contract_export, contract_filters, contracts, dashboard, exports
+from clauses.services import contract_export, contract_filters, dashboard, exports
 from clauses.services.dashboard import ContractRow
-from clauses.views.labels import label, status_choices
 
 bp = Blueprint("dashboard", __name__)
 
@@ -25,7 +26,7 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/")
 @web.signed_in
 def home() -> str:
-    viewer, today, session = web.user(), contracts.today(), db.session()
+    viewer, today, session = web.user(), clock.today(), db.session()
     home = policy.home(viewer)
     template = f"dashboard/{home.value}.html"
     if home is policy.Home.BUYER:
@@ -43,7 +44,7 @@ def home() -> str:
 def export() -> Response:
     """The list of the home page with its filters (all their contracts for buyers), as .xlsx
     or .csv (?format=)."""
-    viewer, today = web.user(), contracts.today()
+    viewer, today = web.user(), clock.today()
     file_format = exports.parse_format(request.args.get("format", "xlsx"))
     if file_format is None:
         abort(404)

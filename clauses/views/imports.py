@@ -1,7 +1,6 @@
 """Timesheet imports: upload, preview, confirm; batches, their files, rejected rows, rollback."""
 
 import io
-from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -18,14 +17,15 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from clauses import clock
 from clauses.access import policy, web
 from clauses.errors import ClausesError
 from clauses.extensions import db
 from clauses.forms.imports import BatchFilterForm, ConfirmForm, UploadForm
 from clauses.messages import imports as messages
+from clauses.messages import labels
 from clauses.models import BatchState, Contract
 from clauses.services import batches, timesheets
-from clauses.views import labels
 from imports.results import ImportReport
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -57,13 +57,13 @@ def index() -> str:
 @web.requires(policy.can_upload)
 def new() -> str | Response:
     viewer = web.user()
-    form = UploadForm(as_of=date.today())
+    form = UploadForm(as_of=clock.today())
     form.contract.choices = [("", _("— the file has a contract column —"))] + [
         (c.reference, f"{c.reference} — {c.title}")
         for c in db.session.scalars(policy.contracts_of(viewer).order_by(Contract.reference))
     ]
     if not policy.may_pick_date(viewer):
-        form.as_of.data = date.today()
+        form.as_of.data = clock.today()
     if not form.validate_on_submit():
         return render_template("imports/new.html", form=form)
     upload = timesheets.PendingUpload(
@@ -196,7 +196,7 @@ def rollback(batch_id: int) -> Response:
 @bp.route("/template.xlsx")
 @web.requires(policy.can_upload)
 def template() -> Response:
-    content = timesheets.template_for(db.session(), policy.upload_scope(web.user()), date.today())
+    content = timesheets.template_for(db.session(), policy.upload_scope(web.user()), clock.today())
     return _attachment(content, "modele-releve-heures.xlsx", XLSX)
 
 

@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from clauses.access import policy, web
+from clauses.errors import DuplicateParticipant, EligibilityWithoutCriterion
 from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
+from clauses.messages import labels
 from clauses.models import Criterion, Participant, Sex
 from clauses.services import audit, participants, participants_import
-from clauses.views import labels, reference_files
+from clauses.views import reference_files
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -95,8 +97,8 @@ def _set_eligibility(person: Participant, *, validated: bool) -> None:
         changed = participants.set_eligibility(
             db.session(), web.user(), person, validated=validated
         )
-    except participants.EligibilityWithoutCriterion:
-        flash(_("Record at least one eligibility criterion before validating."), "danger")
+    except EligibilityWithoutCriterion as error:
+        flash(error.message, "danger")
         return
     if changed:
         db.session.commit()
@@ -117,11 +119,9 @@ def _participant_form(person: Participant | None) -> str | Response:
             saved = participants.save_participant(
                 db.session(), web.user(), form.participant_data(), person
             )
-        except participants.DuplicateParticipant as error:
+        except DuplicateParticipant as error:
             duplicate_id = error.existing_id
-            form.last_name.errors.append(
-                _("A person with this name and birth date is already registered.")
-            )
+            form.last_name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("%(name)s saved.", name=saved.full_name), "success")

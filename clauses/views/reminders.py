@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from clauses import links
+from clauses import clock, links
 from clauses.access import policy, web
 from clauses.extensions import db
 from clauses.forms.reminders import SEND_ALL, SendRemindersForm
@@ -26,7 +26,7 @@ def clause_team_only() -> None:
 
 @bp.route("/")
 def index() -> str:
-    as_of = reminders.today()
+    as_of = clock.today()
     missing = reminders.missing_reports(db.session(), as_of)
     return render_template(
         "reminders/index.html",
@@ -47,7 +47,7 @@ def send() -> Response:
     results = reminders.send_reminders(
         db.session(),
         web.user(),
-        reminders.today(),
+        clock.today(),
         current_app.config,
         contract_ids=selection,
         links=links.reminder_links(),

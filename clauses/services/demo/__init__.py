@@ -126,13 +126,9 @@ def _mark_availability(
 def _check_empty(session: Session) -> None:
     counts = {
         "organisations": session.scalar(sa.select(sa.func.count(Organisation.id))) or 0,
-        "comptes": session.scalar(sa.select(sa.func.count(User.id))) or 0,
-        "marchés": session.scalar(sa.select(sa.func.count(Contract.id))) or 0,
-        "participant·es": session.scalar(sa.select(sa.func.count(Participant.id))) or 0,
+        "accounts": session.scalar(sa.select(sa.func.count(User.id))) or 0,
+        "contracts": session.scalar(sa.select(sa.func.count(Contract.id))) or 0,
+        "participants": session.scalar(sa.select(sa.func.count(Participant.id))) or 0,
     }
-    found = ", ".join(f"{count} {what}" for what, count in counts.items() if count)
-    if found:
-        raise DatabaseNotEmpty(
-            f"La base contient déjà des données ({found}) : la démo ne se charge que dans une "
-            "base vide (créez-en une avec CLAUSES_DATABASE_URL puis `clauses init-db`)."
-        )
+    if any(counts.values()):
+        raise DatabaseNotEmpty(**counts)

@@ -15,7 +15,7 @@ from clauses.models import Contract, ImportBatch, Organisation, Participant, Use
 from clauses.models.enums import SHEET_LABELS
 from clauses.rules.dates import add_months
 from clauses.rules.names import normalise_name
-from clauses.services import contract_page, timesheets
+from clauses.services import compliance, timesheets
 from clauses.services.demo.catalogue import (
     CONTRACTOR_ACCOUNT,
     DEMO_CONTRACTOR,
@@ -62,9 +62,7 @@ def declare_quiet_month(
     session: Session, contract: Contract, month: date, contractor: User, today: date
 ) -> None:
     """The contractor's "nothing to report" for `month`, made a few days after it."""
-    declaration = contract_page.declare_nothing_to_report(
-        session, contractor, contract, month, today
-    )
+    declaration = compliance.declare_no_hours(session, contractor, contract, month, today)
     declaration.declared_at = _sent_at(add_months(month, 1) + timedelta(days=3), today)
 
 

@@ -66,3 +66,21 @@ def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
 def status_choices() -> list[tuple[str, str]]:
     """The statuses as a contract list's filter offers them, in the order pages show them."""
     return [(status.value, label(status)) for status in STATUS_ORDER]
+
+
+# The contracts a home page lists (dashboard.SELECTIONS): those needing action, all of them,
+# those whose report is missing, or those of one status.
+SELECTIONS: dict[str, LazyString] = {
+    "needs_action": _l("Needing action"),
+    "all": _l("All contracts"),
+    "missing_report": _l("Report missing"),
+}
+
+
+def selection_label(selection: str) -> str:
+    if selection in SELECTIONS:
+        return str(SELECTIONS[selection])
+    try:
+        return label(Status(selection))
+    except ValueError:
+        return selection
