@@ -283,3 +283,83 @@ def test_services_write_no_route_path(route_prefixes):
         and path_like.search(node.value)
     ]
     assert found == []
+
+
+# No import cycle ---------------------------------------------------------------------------
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """What a module imports when it is loaded: its top-level imports, those under a plain `if`
+    or `try` included, those for the type checker (`if TYPE_CHECKING:`) and inside functions
+    left out (the factory imports its blueprints when it runs, not when it is loaded)."""
+
+    def walk(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+        for node in body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                yield node
+            elif isinstance(node, ast.If) and not (
+                isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+            ):
+                yield from walk(node.body)
+                yield from walk(node.orelse)
+            elif isinstance(node, ast.Try):
+                yield from walk(node.body)
+
+    names = set()
+    for node in walk(tree(path).body):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif node.module and not node.level:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def module_of(name: str) -> str | None:
+    """The module of ours an imported name lives in (`clauses.models.Contract`: clauses.models)."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_no_import_cycle_between_modules():
+    graph = {
+        name: {m for i in module_level_imports(path) if (m := module_of(i)) not in (None, name)}
+        for name, path in MODULES.items()
+    }
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
