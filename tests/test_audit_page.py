@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from clauses.messages.audit import ACTIONS
+from clauses.messages.audit import ACTIONS, details_lines
 from clauses.models import (
     AuditLog,
     Criterion,
@@ -239,3 +239,14 @@ def _labels(app, lang):
     """Each action's words in the language."""
     with app.test_request_context(), force_locale(lang):
         return {code: str(label) for code, label in ACTIONS.items()}
+
+
+def test_record_numbers_are_not_quantities(app):
+    details = {"count": 1500, "participant_ids": list(range(1000, 1015))}
+    with app.test_request_context(), force_locale("en"):
+        lines = details_lines(details, {})
+    assert lines == [
+        "people: 1,500",
+        "participant numbers: 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009"
+        " and 5 more",
+    ]

@@ -260,4 +260,6 @@ _BY_KEY: dict[str, Callable[[Any], str]] = {
     "criteria": _criteria,
     "selection": selection_label,
     "fields": lambda value: ", ".join(field_text(item) for item in value),
+    # Record numbers, not quantities: no thousands separator.
+    "participant_ids": lambda value: _list_text([str(item) for item in value]),
 }
