@@ -58,7 +58,8 @@ def commit(
         hours_accepted=report.hours_accepted,
         report={
             "errors": [issue.as_dict() for issue in report.errors],
-            "warnings": [issue.as_dict() for issue in report.warnings],
+            # The contractor's view: the clause team's is the same without contractor_only.
+            "warnings": [issue.as_dict() for issue in report.warnings_seen(true_outcome=False)],
         },
     )
     session.add(batch)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -58,7 +59,11 @@ def import_timesheet(
         as_of_month=as_of.replace(day=1),
     )
     report = analyse(
-        workbook, ctx, known_people(session), lambda ids: existing_keys(session, ids), progress
+        workbook,
+        ctx,
+        known_people(session, contractor_id),
+        lambda ids: existing_keys(session, ids),
+        progress,
     )
     if commit and report.accepted:
         batch = committing.commit(
@@ -191,6 +196,12 @@ def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) ->
         keys_restored=done.keys_restored,
         keys_removed=done.keys_removed,
     )
+
+
+def batch_warnings(batch: ImportBatch, true_outcome: bool) -> list[dict[str, Any]]:
+    """The batch's warnings as the clause team (true_outcome) or its contractor sees them."""
+    warnings: list[dict[str, Any]] = batch.report.get("warnings", [])
+    return [w for w in warnings if not (true_outcome and w.get("contractor_only"))]
 
 
 def rejected_rows(
