@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from clauses.access import policy
-from clauses.errors import BatchAlreadyRolledBack, FileAlreadyImported
-from clauses.models import BatchState, Contract, ImportBatch, Participant, User
+from clauses.errors import FileAlreadyImported
+from clauses.models import Contract, ImportBatch, Participant, User
 from clauses.services import audit, hours_summary
 from imports import commit as committing
 from imports.pipeline import Progress, analyse
@@ -48,6 +48,8 @@ def import_timesheet(
     contractor_id limits the contracts to that contractor's (a contractor's own upload): a
     reference of another contractor is then unknown, so nothing reveals that it exists.
     """
+    if commit:
+        committing.begin_writing(session)
     sha256 = hashlib.sha256(content).hexdigest()
     # Checked first, so a dry run of a file already sent says so too.
     if committing.already_imported(session, sha256):
@@ -182,8 +184,6 @@ def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[
 
 def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) -> None:
     """The batch's hours no longer count: each key it touched gets back its earlier hours."""
-    if batch.state is BatchState.ROLLED_BACK:
-        raise BatchAlreadyRolledBack()
     done = committing.roll_back(session, batch, actor)
     hours_summary.refresh(session, done.contract_ids)
     audit.record(

@@ -126,6 +126,9 @@ def confirm(token: str) -> Response:
     upload, content = _pending_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # The import writes in a transaction of its own, which on SQLite takes the write lock as it
+    # begins: end the one that reading the account opened (imports/commit.py, begin_writing).
+    db.session.commit()
     try:
         report = _run(upload, content, commit=True)
     except ClausesError as error:
