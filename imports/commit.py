@@ -43,8 +43,8 @@ def begin_writing(session: Session) -> None:
 
 def lock_contracts(session: Session, contract_ids: Iterable[int]) -> None:
     """Hold these contracts until the transaction ends: another import or rollback touching one
-    of them waits. In id order, so two never wait for each other. SQLite's write lock, taken as
-    the transaction began, already holds the whole database."""
+    of them waits. In id order, so two never wait for each other. SQLite lets one transaction
+    write at a time, until it ends: nothing more to lock there."""
     if session.get_bind().dialect.name == "postgresql":
         # NO KEY: rows referring to the contracts (their hour entries) may still be added.
         session.execute(

@@ -2,7 +2,6 @@
 versions of the app could leave it."""
 
 import json
-import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,32 +13,15 @@ from flask_migrate import downgrade, upgrade
 
 from clauses import create_app
 from clauses.extensions import db
+from tests.conftest import own_database
 
 BEFORE_UNIQUE_FILES = "59400d4e3716"
-
-
-def _database(tmp_path: Path) -> Iterator[str]:
-    server_url = os.environ.get("CLAUSES_TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"clauses_migrations_{os.getpid()}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
 def migrating(tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database of its own, inside its app context."""
-    for url in _database(tmp_path):
+    for url in own_database(tmp_path, purpose="migrations"):
         app = create_app(
             {
                 "TESTING": True,
