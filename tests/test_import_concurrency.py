@@ -60,7 +60,8 @@ WRITTEN = (
     Contract,
     Operation,
     User,
-)
+    Organisation,
+)  # in an order that deletes rows before those they refer to
 CLERKS = ("concurrent-1@example.fr", "concurrent-2@example.fr")
 # The app's own sessions, one per request, as before the test fixture puts its own in their place.
 REQUEST_SESSIONS = db.session
@@ -74,13 +75,12 @@ def engine(app) -> Iterator[sa.Engine]:
         engine = db.engine
     with Session(engine) as session:
         marks = {model: session.scalar(sa.select(sa.func.max(model.id))) or 0 for model in WRITTEN}
-        marks[Organisation] = session.scalar(sa.select(sa.func.max(Organisation.id))) or 0
         _seed(session)
         session.commit()
     yield engine
     with Session(engine) as session:
         session.execute(sa.delete(MonthlyHours).where(MonthlyHours.contract_id > marks[Contract]))
-        for model in (*WRITTEN, Organisation):
+        for model in WRITTEN:
             session.execute(sa.delete(model).where(model.id > marks[model]))
         session.commit()
 
@@ -225,40 +225,28 @@ Key = tuple[int, int, date, str]
 Held = dict[Key, tuple[Decimal, int]]
 
 
-def entries(session: Session) -> Held:
-    rows = session.execute(
+def held(session: Session, model: type[HourEntry] | type[BatchLine]) -> Held:
+    """Hours and batch by key: of each entry, or of each key's line of the latest committed
+    batch (batches are numbered in the order of their commits: the latest is the highest)."""
+    stmt = (
         sa.select(
-            HourEntry.contract_id,
-            HourEntry.participant_id,
-            HourEntry.month,
-            HourEntry.employment_type,
-            HourEntry.hours,
-            HourEntry.batch_id,
+            model.contract_id,
+            model.participant_id,
+            model.month,
+            model.employment_type,
+            model.hours,
+            model.batch_id,
         )
-        .join(Contract)
+        .join(Contract, Contract.id == model.contract_id)
         .where(Contract.reference == REFERENCE)
     )
-    return {(c, p, m, t): (hours, batch) for c, p, m, t, hours, batch in rows}
-
-
-def latest_lines(session: Session) -> Held:
-    """Each key's line of the latest committed batch. Batches are numbered in the order of their
-    commits: the latest is the highest number."""
-    rows = session.execute(
-        sa.select(
-            BatchLine.contract_id,
-            BatchLine.participant_id,
-            BatchLine.month,
-            BatchLine.employment_type,
-            BatchLine.hours,
-            BatchLine.batch_id,
+    if model is BatchLine:
+        stmt = (
+            stmt.join(ImportBatch, ImportBatch.id == BatchLine.batch_id)
+            .where(ImportBatch.state == BatchState.COMMITTED)
+            .order_by(BatchLine.batch_id, BatchLine.id)  # the last one read wins
         )
-        .join(ImportBatch)
-        .join(Contract, Contract.id == BatchLine.contract_id)
-        .where(Contract.reference == REFERENCE, ImportBatch.state == BatchState.COMMITTED)
-        .order_by(BatchLine.batch_id, BatchLine.id)
-    )
-    return {(c, p, m, t): (hours, batch) for c, p, m, t, hours, batch in rows}
+    return {(c, p, m, t): (hours, batch) for c, p, m, t, hours, batch in session.execute(stmt)}
 
 
 def committed_files(session: Session) -> list[str]:
@@ -277,8 +265,8 @@ def assert_entries_hold_the_latest(
 ) -> None:
     """Every key holds its latest committed line, which is the latest committed file's."""
     with Session(engine) as session:
-        found = entries(session)
-        assert found == latest_lines(session)
+        found = held(session, HourEntry)
+        assert found == held(session, BatchLine)
         latest = committed_files(session)[-1]
     assert len(found) == PEOPLE * len(MONTHS) + newcomer
     assert {hours for hours, _ in found.values()} == {hours_of[latest]}
