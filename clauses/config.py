@@ -42,6 +42,9 @@ class Defaults:
     LANGUAGES = ("fr", "en")
     # The command line speaks French unless told otherwise (CLAUSES_CLI_LOCALE=en).
     CLI_LOCALE = "fr"
+    # Seconds an SQLite writer waits for another to finish (an import of a large file) before
+    # giving up with "database is locked". PostgreSQL writers wait for their row locks.
+    SQLITE_BUSY_TIMEOUT = 60.0
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # Where users reach the app (e.g. "https://clauses.example.fr"): e-mails link to its pages.

@@ -11,7 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from clauses.config import bundled
-from clauses.models.base import Base
+from clauses.models.base import BEGINS_WRITING, Base
 from clauses.rules.names import translate
 
 db = SQLAlchemy(model_class=Base)
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _make_sqlite_behave(db.engine)
+            _make_sqlite_behave(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
 
 
 def _load_user(user_id: str) -> object:
@@ -54,18 +54,21 @@ def select_locale() -> str:
     return chosen if chosen in current_app.config["LANGUAGES"] else "fr"
 
 
-def _make_sqlite_behave(engine: sa.Engine) -> None:
-    """pysqlite's own BEGIN breaks SAVEPOINT, and SQLite ignores foreign keys unless asked."""
+def _make_sqlite_behave(engine: sa.Engine, busy_timeout: float) -> None:
+    """pysqlite's own BEGIN breaks SAVEPOINT, and SQLite ignores foreign keys unless asked. A
+    writer waits up to busy_timeout seconds for another to finish; a transaction that will write
+    says so as it begins (models.base.BEGINS_WRITING) and takes the write lock at once."""
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         cursor.close()
         # PostgreSQL's translate(), with which searches fold accents (services/listing.py).
         dbapi_connection.create_function("translate", 3, translate, deterministic=True)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection: sa.Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if BEGINS_WRITING.get() else "BEGIN")

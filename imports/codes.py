@@ -60,11 +60,17 @@ class Issue:
     row: int | None
     code: Code
     params: Mapping[str, Param] = field(default_factory=dict)
+    # Shown to the uploading contractor only, not to the clause team: a person it did not know,
+    # though the programme did, shown to it as new (DESIGN.md, "What a contractor is shown").
+    contractor_only: bool = False
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        issue: dict[str, object] = {
             "sheet": self.sheet,
             "row": self.row,
             "code": self.code.value,
             "params": dict(self.params),
         }
+        if self.contractor_only:
+            issue["contractor_only"] = True
+        return issue

@@ -1,10 +1,16 @@
 """The one place an import writes: the batch, its new people, its lines and the hour entries of
 their keys, in the caller's transaction, in bulk (never row by row). Rollback lives here too.
 
+Imports and rollbacks may run at the same time. Each first locks the contracts it touches, so
+those touching a contract take turns, and a batch gets its id under that lock: the later commit
+has the higher id, and each key's entry holds the line of its highest committed batch, whatever
+the interleaving. The same bytes are committed once: a unique index on the committed batches'
+hash decides between two commits of one file.
+
 The caller (services/timesheets.py) then refreshes the hours summary and records the audit
 event: imports/ never reaches into the services."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -13,11 +19,40 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from clauses.models import BatchLine, HourEntry, ImportBatch, Participant, User
-from clauses.models.base import utcnow
+from clauses.errors import BatchAlreadyRolledBack, FileAlreadyImported
+from clauses.models import BatchLine, Contract, HourEntry, ImportBatch, Participant, User
+from clauses.models.base import BEGINS_WRITING, Base, utcnow
 from clauses.models.enums import BatchState
+from clauses.models.hours import COMMITTED
 from imports.match import Person
 from imports.results import EntryDraft, ImportReport, RowDecision
+
+CHUNK = 500  # values in one IN (...)
+
+
+def begin_writing(session: Session) -> None:
+    """Begin the session's transaction as one that writes, unless one is already open: on
+    SQLite it takes the write lock now, waiting for another writer to finish. Callers that read
+    before an import end their transaction first, or SQLite may refuse their first write."""
+    token = BEGINS_WRITING.set(True)
+    try:
+        session.connection()
+    finally:
+        BEGINS_WRITING.reset(token)
+
+
+def lock_contracts(session: Session, contract_ids: Iterable[int]) -> None:
+    """Hold these contracts until the transaction ends: another import or rollback touching one
+    of them waits. In id order, so two never wait for each other. SQLite lets one transaction
+    write at a time, until it ends: nothing more to lock there."""
+    if session.get_bind().dialect.name == "postgresql":
+        # NO KEY: rows referring to the contracts (their hour entries) may still be added.
+        session.execute(
+            sa.select(Contract.id)
+            .where(Contract.id.in_(sorted(set(contract_ids))))
+            .order_by(Contract.id)
+            .with_for_update(key_share=True)
+        )
 
 
 def already_imported(session: Session, sha256: str) -> bool:
@@ -43,41 +78,65 @@ def commit(
     uploader: User | None,
     contractor_id: int | None,
 ) -> ImportBatch:
+    """Write the batch of an analysed file; FileAlreadyImported if the same bytes were
+    committed meanwhile."""
     entries = report.accepted
-    batch = ImportBatch(
-        filename=filename,
-        content=content,
-        sha256=sha256,
-        file_format=report.file_format,
-        uploaded_by_id=uploader.id if uploader else None,
-        contractor_id=contractor_id,
-        as_of=as_of,
-        rows_accepted=report.count(RowDecision.ACCEPTED),
-        rows_rejected=report.count(RowDecision.REJECTED),
-        rows_skipped=report.count(RowDecision.SKIPPED),
-        hours_accepted=report.hours_accepted,
-        report={
-            "errors": [issue.as_dict() for issue in report.errors],
-            "warnings": [issue.as_dict() for issue in report.warnings],
-        },
+    lock_contracts(session, {entry.contract_id for entry in entries})
+    batch_id = session.scalar(
+        _insert(session, ImportBatch)
+        .values(
+            filename=filename,
+            content=content,
+            sha256=sha256,
+            uploaded_by_id=uploader.id if uploader else None,
+            contractor_id=contractor_id,
+            as_of=as_of,
+            **_outcome(report),
+        )
+        .on_conflict_do_nothing(index_elements=["sha256"], index_where=sa.text(COMMITTED))
+        .returning(ImportBatch.id)
     )
-    session.add(batch)
-    session.flush()
+    if batch_id is None:
+        raise FileAlreadyImported(filename=filename)
     _insert_people(session, [entry.person for entry in entries])
-    _insert_lines(session, batch.id, report)
-    _upsert_entries(session, batch.id, entries)
-    report.committed, report.batch_id = True, batch.id
-    return batch
+    _insert_lines(session, batch_id, report)
+    _upsert_entries(session, batch_id, entries)
+    report.committed, report.batch_id = True, batch_id
+    return session.get_one(ImportBatch, batch_id)
+
+
+def _outcome(report: ImportReport) -> dict[str, object]:
+    """What a batch keeps of its report."""
+    return {
+        "file_format": report.file_format,
+        "state": BatchState.COMMITTED,
+        "rows_accepted": report.count(RowDecision.ACCEPTED),
+        "rows_rejected": report.count(RowDecision.REJECTED),
+        "rows_skipped": report.count(RowDecision.SKIPPED),
+        "hours_accepted": report.hours_accepted,
+        "report": {
+            "errors": [issue.as_dict() for issue in report.errors],
+            # The contractor's view: the clause team's is the same without contractor_only.
+            "warnings": [w.as_dict() for w in report.warnings_seen(true_outcome=False)],
+        },
+    }
 
 
 def _insert_people(session: Session, persons: Sequence[Person]) -> None:
-    """People this file creates, "to verify": eligibility is validated later by a facilitator."""
-    new = list({id(p): p for p in persons if p.is_new and p.id is None}.values())
+    """People this file creates, "to verify": eligibility is validated later by a facilitator.
+    Another import may have created one of them since this file was analysed: it is the same
+    person (one per name and birth date), who gets the hours."""
+    new = sorted(
+        {id(p): p for p in persons if p.is_new and p.id is None}.values(),
+        key=lambda p: (p.name_key, p.birth_date),  # two imports insert in one order: no deadlock
+    )
     if not new:
         return
     now = utcnow()
-    ids = session.scalars(
-        sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
+    session.execute(
+        _insert(session, Participant).on_conflict_do_nothing(
+            index_elements=["name_key", "birth_date"]
+        ),
         [
             {
                 "last_name": p.last_name,
@@ -94,9 +153,24 @@ def _insert_people(session: Session, persons: Sequence[Person]) -> None:
             }
             for p in new
         ],
-    ).all()
-    for person, new_id in zip(new, ids, strict=True):
-        person.id = new_id
+    )
+    ids = _people_ids(session, [(p.name_key, p.birth_date) for p in new])
+    for person in new:
+        person.id = ids[(person.name_key, person.birth_date)]
+
+
+def _people_ids(session: Session, keys: Sequence[tuple[str, date]]) -> dict[tuple[str, date], int]:
+    found: dict[tuple[str, date], int] = {}
+    for start in range(0, len(keys), CHUNK):
+        rows = session.execute(
+            sa.select(Participant.name_key, Participant.birth_date, Participant.id).where(
+                sa.tuple_(Participant.name_key, Participant.birth_date).in_(
+                    keys[start : start + CHUNK]
+                )
+            )
+        )
+        found.update(((key, birth), id_) for key, birth, id_ in rows)
+    return found
 
 
 def _insert_lines(session: Session, batch_id: int, report: ImportReport) -> None:
@@ -135,11 +209,15 @@ def _upsert_entries(session: Session, batch_id: int, entries: Sequence[EntryDraf
     )
 
 
-def _upsert(session: Session, values: list[dict[str, object]]) -> None:
+def _insert(session: Session, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that may say ON CONFLICT: both databases have it, each dialect its own."""
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        cast(sa.Table, HourEntry.__table__)
-    )
+    table = cast(sa.Table, model.__table__)
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _upsert(session: Session, values: list[dict[str, object]]) -> None:
+    insert = _insert(session, HourEntry)
     changed = ("hours", "employment_type_text", "employer", "batch_id", "updated_at")
     stmt = insert.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
@@ -168,7 +246,12 @@ class Rollback:
 
 def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> Rollback:
     """Mark the batch rolled back and give each key it touched the hours of its latest remaining
-    line (or no entry when none is left). Lines are never deleted: nothing sent is lost."""
+    line (or no entry when none is left). Lines are never deleted: nothing sent is lost.
+    BatchAlreadyRolledBack if it is, were it by a rollback that ran at the same time."""
+    lock_contracts(session, _contracts_of(session, batch.id))
+    session.refresh(batch)  # as the lock leaves it
+    if batch.state is BatchState.ROLLED_BACK:
+        raise BatchAlreadyRolledBack()
     batch.state = BatchState.ROLLED_BACK
     batch.rolled_back_at = utcnow()
     batch.rolled_back_by_id = actor.id if actor else None
@@ -184,6 +267,14 @@ def roll_back(session: Session, batch: ImportBatch, actor: User | None) -> Rollb
 
 
 EntryKey = tuple[int, int, date, str]
+
+
+def _contracts_of(session: Session, batch_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            sa.select(BatchLine.contract_id).where(BatchLine.batch_id == batch_id).distinct()
+        )
+    )
 
 
 def _keys_of(session: Session, batch_id: int) -> list[EntryKey]:

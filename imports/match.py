@@ -1,5 +1,9 @@
 """Recognising people: normalised name and birth date, a near spelling with the same birth date,
-or the name alone when the birth date is missing and only one known person has that name."""
+or the name alone when the birth date is missing and only one known person has that name.
+
+An exact match is sought among everyone; a near spelling or the name alone only among the
+people known to the uploader (DESIGN.md, "What a contractor is shown"): a contractor never
+learns a registered spelling, nor that someone it did not know is in the programme."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,13 +20,16 @@ FUZZY_THRESHOLD = 85
 
 @dataclass(eq=False, slots=True)
 class Person:
-    """A known person (id set), or one this file creates (is_new; id set once committed)."""
+    """A registered person (id set), or one this file creates (is_new; id set once committed).
+    is_known_to_uploader: known to the uploader before this file (see access.policy.known_to);
+    never for a person the file creates."""
 
     id: int | None
     last_name: str
     first_name: str
     name_key: str
     birth_date: date
+    is_known_to_uploader: bool = True
     is_new: bool = False
 
 
@@ -39,20 +46,26 @@ class MatchKind(StrEnum):
 class Match:
     outcome: MatchKind
     person: Person | None = None
+    # An exact match on a registered person the uploader did not know, named for the first time
+    # in this file: the uploader is shown a new person (participant_new), the clause team the
+    # truth.
+    introduces: bool = False
 
 
 class People:
-    """The known people: registered, created by earlier imports, or by earlier rows of this file."""
+    """Everyone registered, for an exact match. Among them, the people known to the uploader
+    and those this file named or created so far, for a near spelling or the name alone."""
 
     def __init__(self, people: Iterable[Person] = ()) -> None:
         self._exact: dict[tuple[str, date], Person] = {}
         self._by_name: defaultdict[str, list[Person]] = defaultdict(list)
         self._by_birth: defaultdict[date, list[Person]] = defaultdict(list)
         for person in people:
-            self.add(person)
+            self._exact[(person.name_key, person.birth_date)] = person
+            if person.is_known_to_uploader:
+                self._know(person)
 
-    def add(self, person: Person) -> None:
-        self._exact[(person.name_key, person.birth_date)] = person
+    def _know(self, person: Person) -> None:
         self._by_name[person.name_key].append(person)
         self._by_birth[person.birth_date].append(person)
 
@@ -65,8 +78,16 @@ class People:
             return Match(MatchKind.NO_BIRTH_DATE)
         exact = self._exact.get((key, birth_date))
         if exact is not None:
-            return Match(MatchKind.EXACT, exact)
+            return self._exact_match(exact)
         return self._near(key, birth_date) or self._create(last_name, first_name, key, birth_date)
+
+    def _exact_match(self, person: Person) -> Match:
+        # Once the file names someone with their exact name and birth date, the uploader knows
+        # them: its later rows may give a near spelling or the name alone.
+        introduces = person not in self._by_name[person.name_key]
+        if introduces:
+            self._know(person)
+        return Match(MatchKind.EXACT, person, introduces=introduces)
 
     def _near(self, key: str, birth_date: date) -> Match | None:
         same_birth = self._by_birth.get(birth_date, [])
@@ -86,6 +107,15 @@ class People:
         return None
 
     def _create(self, last_name: str, first_name: str, key: str, birth_date: date) -> Match:
-        person = Person(None, last_name.strip(), first_name.strip(), key, birth_date, is_new=True)
-        self.add(person)
+        person = Person(
+            None,
+            last_name.strip(),
+            first_name.strip(),
+            key,
+            birth_date,
+            is_known_to_uploader=False,
+            is_new=True,
+        )
+        self._exact[(key, birth_date)] = person
+        self._know(person)
         return Match(MatchKind.NEW, person)

@@ -132,7 +132,7 @@ def _row_warnings(sheet: str, row: int, checked: CheckedRow, match: Match) -> li
     if match.outcome is MatchKind.FUZZY and person is not None:
         known = f"{person.last_name} {person.first_name}"
         found.append((Code.PARTICIPANT_FUZZY, {"name": name, "known_name": known}))
-    if match.outcome is MatchKind.NEW:
+    if match.outcome is MatchKind.NEW or match.introduces:
         found.append((Code.PARTICIPANT_NEW, {"name": name}))
     if match.outcome is MatchKind.NAME_ONLY:
         found.append((Code.BIRTHDATE_MISSING, {}))
@@ -150,7 +150,11 @@ def _row_warnings(sheet: str, row: int, checked: CheckedRow, match: Match) -> li
                 },
             )
         )
-    return [Issue(sheet, row, code, params) for code, params in found]
+    # A person new to the uploader but known to the programme: new in the contractor's eyes only.
+    return [
+        Issue(sheet, row, code, params, match.introduces and code is Code.PARTICIPANT_NEW)
+        for code, params in found
+    ]
 
 
 def _outside(checked: CheckedRow) -> bool:

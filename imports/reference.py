@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from clauses.access.policy import contracts_in
+from clauses.access.policy import contracts_in, known_to
 from clauses.models import Contract, HourEntry, Participant
 from clauses.models.enums import EmploymentType
 from imports.match import People, Person
@@ -40,7 +40,8 @@ def contracts_by_key(session: Session, contractor_id: int | None) -> dict[str, K
     }
 
 
-def known_people(session: Session) -> People:
+def known_people(session: Session, scope: int | None) -> People:
+    """Everyone registered, each marked known or not to an upload of this scope."""
     rows = session.execute(
         sa.select(
             Participant.id,
@@ -48,6 +49,7 @@ def known_people(session: Session) -> People:
             Participant.first_name,
             Participant.name_key,
             Participant.birth_date,
+            known_to(scope),
         )
     )
     return People(Person(*row) for row in rows)

@@ -70,17 +70,28 @@ class ImportReport:
 
     @property
     def warnings(self) -> list[Issue]:
-        return self.sheet_warnings + [issue for row in self.rows for issue in row.warnings]
+        """The warnings of the import as it truly went (the clause team's view)."""
+        return self.warnings_seen(true_outcome=True)
 
-    def people(self) -> tuple[set[int], int]:
-        """Distinct people already known on accepted rows, and the number of new ones."""
+    def warnings_seen(self, true_outcome: bool) -> list[Issue]:
+        """The clause team's warnings (true_outcome), or the uploading contractor's: those and
+        a participant_new for each person it did not know (DESIGN.md, "What a contractor is
+        shown"). A batch keeps the contractor's, each of its own marked contractor_only."""
+        issues = self.sheet_warnings + [issue for row in self.rows for issue in row.warnings]
+        return [issue for issue in issues if not (true_outcome and issue.contractor_only)]
+
+    def people(self, true_outcome: bool = True) -> tuple[set[int], int]:
+        """Distinct people already known on accepted rows, and the number of new ones: new to
+        the programme (true_outcome), or to the uploading contractor."""
         persons = {id(entry.person): entry.person for entry in self.accepted}.values()
-        known = {person.id for person in persons if person.id is not None and not person.is_new}
-        return known, sum(1 for person in persons if person.is_new)
+        new = {id(p) for p in persons if (p.is_new if true_outcome else not p.is_known_to_uploader)}
+        known = {p.id for p in persons if p.id is not None and id(p) not in new}
+        return known, len(new)
 
-    def counts(self) -> dict[str, object]:
-        """DESIGN.md's --json object but its errors and warnings."""
-        known, new = self.people()
+    def counts(self, true_outcome: bool = True) -> dict[str, object]:
+        """DESIGN.md's --json object but its errors and warnings, as the clause team
+        (true_outcome) or the uploading contractor sees it."""
+        known, new = self.people(true_outcome)
         return {
             "rows_accepted": self.count(RowDecision.ACCEPTED),
             "rows_rejected": self.count(RowDecision.REJECTED),

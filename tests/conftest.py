@@ -32,13 +32,14 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 PASSWORD = "correct horse battery"
 
 
-def _test_database(tmp_root: Path) -> Iterator[str]:
-    """A database of this run's own: a new SQLite file, or a new PostgreSQL database."""
+def own_database(tmp_root: Path, purpose: str) -> Iterator[str]:
+    """A database of this run's own, for this purpose: a new SQLite file, or a new PostgreSQL
+    database, dropped at the end."""
     server_url = os.environ.get("CLAUSES_TEST_DATABASE_URL")
     if not server_url:
-        yield f"sqlite:///{tmp_root / 'clauses-test.db'}"
+        yield f"sqlite:///{tmp_root / f'clauses-{purpose}.db'}"
         return
-    name = f"clauses_test_{os.getpid()}"
+    name = f"clauses_{purpose}_{os.getpid()}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -54,7 +55,7 @@ def _test_database(tmp_root: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     root = tmp_path_factory.mktemp("clauses")
-    database = _test_database(root)
+    database = own_database(root, "test")
     url = next(database)
     app = create_app(
         {

@@ -5,11 +5,12 @@ A route added without a line here fails test_every_route_is_in_the_table."""
 import inspect
 
 import pytest
+import sqlalchemy as sa
 from flask import url_for
 
 from clauses.access import policy
 from clauses.access.web import TEMPLATE_PERMISSIONS
-from clauses.models import ImportBatch, OrganisationKind, Role
+from clauses.models import ImportBatch, OrganisationKind, Participant, Role
 from clauses.views.navigation import NAV
 from tests.conftest import csrf_token, login
 
@@ -257,6 +258,7 @@ PERMISSIONS = [
     (policy.can_see_participants, lambda w: (), UPLOADING),
     (policy.sees_personal_data, lambda w: (), TEAM),
     (policy.sees_eligibility_split, lambda w: (), BUYING),
+    (policy.sees_true_outcome, lambda w: (), TEAM),
     (policy.lists_buyers, lambda w: (), {**dict.fromkeys(ROLES, True), "buyer": False}),
     (policy.lists_contractors, lambda w: (), {**dict.fromkeys(ROLES, True), "contractor": False}),
     (policy.may_pick_date, lambda w: (), TEAM),
@@ -340,8 +342,15 @@ SCOPES = [
         {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
         lambda w: {w.participant},
     ),
+    (
+        lambda who: sa.select(Participant).where(policy.known_to(policy.upload_scope(who))),
+        lambda w: {w.participant, w.stranger},
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: {w.participant},
+    ),
 ]
-SCOPED_FUNCTIONS = {policy.contracts_in, policy.participants_in}  # through the lambdas above
+# Through the lambdas above.
+SCOPED_FUNCTIONS = {policy.contracts_in, policy.participants_in, policy.known_to}
 
 
 @pytest.mark.parametrize(("scope", "records", "seen", "own"), SCOPES)

@@ -15,6 +15,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from clauses.models import (
+    BatchLine,
     Contract,
     HourEntry,
     ImportBatch,
@@ -104,16 +105,36 @@ def contracts_in(scope: int | None) -> sa.Select[Contract]:
 
 
 def participants_in(scope: int | None) -> sa.Select[Participant]:
-    """The people an upload of this scope knows: with hours on one of its contracts."""
+    """The people of a scope's pages and template: with hours on one of its contracts (its
+    uploads know a few more: see known_to)."""
     stmt = sa.select(Participant)
-    if scope is None:
-        return stmt
-    own_rows = (
+    return stmt if scope is None else stmt.where(Participant.id.in_(_with_hours_for(scope)))
+
+
+def _with_hours_for(contractor_id: int) -> sa.Select[int]:
+    """The people with hours on one of the contractor's contracts."""
+    return (
         sa.select(HourEntry.participant_id)
         .join(HourEntry.contract)
-        .where(Contract.contractor_id == scope)
+        .where(Contract.contractor_id == contractor_id)
     )
-    return stmt.where(Participant.id.in_(own_rows))
+
+
+def known_to(scope: int | None) -> sa.ColumnElement[bool]:
+    """Whether a participant is known to an upload of this scope (DESIGN.md, "What a contractor
+    is shown"): to the clause team, everyone; to a contractor, the people with hours on one of
+    its contracts or named on a line of one of its uploads. The lines hold everyone its uploads
+    created, even once rolled back, and the people it named with their exact name and birth
+    date, which it knew then. A contractor's upload seeks a near spelling or a name alone among
+    them only, so it never learns that someone else is in the programme."""
+    if scope is None:
+        return sa.true()
+    own_lines = (
+        sa.select(BatchLine.participant_id)
+        .join(BatchLine.batch)
+        .where(ImportBatch.contractor_id == scope)
+    )
+    return sa.or_(Participant.id.in_(_with_hours_for(scope)), Participant.id.in_(own_lines))
 
 
 def scope_key(who: Who) -> Hashable:
@@ -160,6 +181,13 @@ def home(who: Who) -> Home:
 def can_upload(who: Who) -> bool:
     """Send hour sheets and see the batches sent (the "Hour sheets" pages)."""
     return who.role in _UPLOADERS
+
+
+def sees_true_outcome(who: Who) -> bool:
+    """An import as it truly went: the clause team knows every participant. A contractor is
+    shown as new anyone its upload names whom it did not know (see known_to), even when the
+    programme knew them."""
+    return _in_team(who)
 
 
 def can_see_participants(who: Who) -> bool:

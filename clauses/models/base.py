@@ -1,5 +1,6 @@
 """Declarative base with one naming convention, so every constraint has a stable name."""
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -19,6 +20,13 @@ NAMING_CONVENTION = {
 Hours = Annotated[Decimal, mapped_column(sa.Numeric(10, 2))]
 Money = Annotated[Decimal, mapped_column(sa.Numeric(14, 2))]
 ShortText = Annotated[str, mapped_column(sa.String(200))]
+
+
+# True while a transaction that will write begins (imports/commit.py, begin_writing): SQLite then
+# takes its write lock at once, waiting for another writer to finish (extensions.py). A
+# transaction that has read first cannot wait: SQLite refuses its first write at once with
+# "database is locked".
+BEGINS_WRITING: ContextVar[bool] = ContextVar("begins_writing", default=False)
 
 
 def utcnow() -> datetime:

@@ -16,14 +16,30 @@ from clauses.models.organisation import Organisation
 from clauses.models.participant import Participant
 from clauses.models.user import User
 
+COMMITTED = "state = 'committed'"
+
 
 class ImportBatch(Base):
-    """One uploaded file, kept as sent, with what became of each of its rows."""
+    """One uploaded file, kept as sent, with what became of each of its rows.
+
+    Its id is given as its commit has locked the contracts it touches (imports/commit.py), so of
+    two batches sharing a contract the higher id is the later commit: a key's latest line is the
+    line of its highest committed batch, which its hour entry holds.
+    """
 
     __tablename__ = "import_batch"
     __table_args__ = (
         sa.CheckConstraint(
             "rows_accepted >= 0 AND rows_rejected >= 0 AND rows_skipped >= 0", name="counts"
+        ),
+        # The same bytes are committed once, however many send them at once; a rolled-back
+        # batch's bytes may be sent again.
+        sa.Index(
+            "uq_import_batch_committed_sha256",
+            "sha256",
+            unique=True,
+            postgresql_where=sa.text(COMMITTED),
+            sqlite_where=sa.text(COMMITTED),
         ),
     )
 
@@ -31,7 +47,7 @@ class ImportBatch(Base):
     filename: Mapped[str] = mapped_column(sa.String(255))
     # The original bytes, so a batch can be downloaded exactly as it was sent.
     content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
     file_format: Mapped[str] = mapped_column(sa.String(10))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     contractor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)

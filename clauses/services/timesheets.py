@@ -11,13 +11,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from clauses.access import policy
-from clauses.errors import BatchAlreadyRolledBack, FileAlreadyImported
-from clauses.models import BatchState, Contract, ImportBatch, Participant, User
+from clauses.errors import FileAlreadyImported
+from clauses.models import Contract, ImportBatch, Participant, User
 from clauses.services import audit, hours_summary
 from imports import commit as committing
 from imports.pipeline import Progress, analyse
@@ -47,6 +48,8 @@ def import_timesheet(
     contractor_id limits the contracts to that contractor's (a contractor's own upload): a
     reference of another contractor is then unknown, so nothing reveals that it exists.
     """
+    if commit:
+        committing.begin_writing(session)
     sha256 = hashlib.sha256(content).hexdigest()
     # Checked first, so a dry run of a file already sent says so too.
     if committing.already_imported(session, sha256):
@@ -58,7 +61,11 @@ def import_timesheet(
         as_of_month=as_of.replace(day=1),
     )
     report = analyse(
-        workbook, ctx, known_people(session), lambda ids: existing_keys(session, ids), progress
+        workbook,
+        ctx,
+        known_people(session, contractor_id),
+        lambda ids: existing_keys(session, ids),
+        progress,
     )
     if commit and report.accepted:
         batch = committing.commit(
@@ -177,8 +184,6 @@ def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[
 
 def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) -> None:
     """The batch's hours no longer count: each key it touched gets back its earlier hours."""
-    if batch.state is BatchState.ROLLED_BACK:
-        raise BatchAlreadyRolledBack()
     done = committing.roll_back(session, batch, actor)
     hours_summary.refresh(session, done.contract_ids)
     audit.record(
@@ -191,6 +196,12 @@ def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) ->
         keys_restored=done.keys_restored,
         keys_removed=done.keys_removed,
     )
+
+
+def batch_warnings(batch: ImportBatch, true_outcome: bool) -> list[dict[str, Any]]:
+    """The batch's warnings as the clause team (true_outcome) or its contractor sees them."""
+    warnings: list[dict[str, Any]] = batch.report.get("warnings", [])
+    return [w for w in warnings if not (true_outcome and w.get("contractor_only"))]
 
 
 def rejected_rows(

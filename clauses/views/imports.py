@@ -108,12 +108,13 @@ def preview(token: str) -> str | Response:
         timesheets.discard_pending(_pending_folder(), token)
         flash(error.message, "danger")
         return redirect(url_for("imports.new"))
+    true_outcome = policy.sees_true_outcome(web.user())
     return render_template(
         "imports/preview.html",
         upload=upload,
-        counts=report.counts(),
+        counts=report.counts(true_outcome),
         errors=messages.shown(report.errors),
-        warnings=messages.shown(report.warnings),
+        warnings=messages.shown(report.warnings_seen(true_outcome)),
         totals=timesheets.hours_by_contract_and_month(db.session(), report),
         form=ConfirmForm(),
     )
@@ -125,6 +126,9 @@ def confirm(token: str) -> Response:
     upload, content = _pending_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # The import writes in a transaction of its own, which on SQLite takes the write lock as it
+    # begins: end the one that reading the account opened (imports/commit.py, begin_writing).
+    db.session.commit()
     try:
         report = _run(upload, content, commit=True)
     except ClausesError as error:
@@ -157,7 +161,9 @@ def detail(batch_id: int) -> str:
         "imports/detail.html",
         batch=batch,
         errors=messages.shown(batch.report.get("errors", [])),
-        warnings=messages.shown(batch.report.get("warnings", [])),
+        warnings=messages.shown(
+            timesheets.batch_warnings(batch, policy.sees_true_outcome(web.user()))
+        ),
         form=ConfirmForm(),
     )
 
