@@ -35,6 +35,7 @@ from clauses.services import (
     timesheets,
 )
 from imports.codes import Issue
+from imports.read import Limits
 from imports.records import ReferenceImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,12 +127,31 @@ def create_user(
     )
 
 
-def _file_bytes(path: Path) -> bytes:
+def max_bytes_option(command: F) -> F:
+    """--max-bytes: an import reads no more than the web accepts, unless told."""
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        help="Largest file read, in bytes (default: CLAUSES_MAX_CONTENT_LENGTH, the web's limit).",
+    )(command)
+
+
+def _file_bytes(path: Path, max_bytes: int | None) -> bytes:
+    """The file, read no further than the limit (a FIFO or /dev/zero never ends)."""
+    limit = max_bytes or current_app.config["MAX_CONTENT_LENGTH"]
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            content = file.read(limit + 1)
     except OSError as error:
         reason = "missing" if isinstance(error, FileNotFoundError) else "unreachable"
         raise UnreadableFile(reason=reason, path=str(path)) from error
+    if len(content) > limit:
+        raise UnreadableFile(reason="too_large", path=str(path), maximum=limit)
+    return content
+
+
+def _limits() -> Limits:
+    return Limits.from_settings(current_app.config)
 
 
 def _issues_json(errors: list[Issue], warnings: list[Issue]) -> dict[str, object]:
@@ -162,10 +182,12 @@ def _echo_reference_report(report: ReferenceImportReport, what: str, as_json: bo
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@max_bytes_option
 @reports_errors
-def import_contracts(file: Path, as_json: bool) -> None:
+def import_contracts(file: Path, as_json: bool, max_bytes: int | None) -> None:
     """Create or update contracts (and their "Échéancier" sheet) from a spreadsheet or CSV."""
-    report = contracts_import.import_contracts(db.session(), None, _file_bytes(file), file.name)
+    content = _file_bytes(file, max_bytes)
+    report = contracts_import.import_contracts(db.session(), None, content, file.name, _limits())
     db.session.commit()
     _echo_reference_report(report, _("Contracts"), as_json)
 
@@ -174,11 +196,13 @@ def import_contracts(file: Path, as_json: bool) -> None:
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@max_bytes_option
 @reports_errors
-def import_participants(file: Path, as_json: bool) -> None:
+def import_participants(file: Path, as_json: bool, max_bytes: int | None) -> None:
     """Create or update participants from a spreadsheet or CSV."""
+    content = _file_bytes(file, max_bytes)
     report = participants_import.import_participants(
-        db.session(), None, _file_bytes(file), file.name
+        db.session(), None, content, file.name, _limits()
     )
     db.session.commit()
     _echo_reference_report(report, _("Participants"), as_json)
@@ -240,12 +264,18 @@ def _echo_demo_accounts(accounts: list[tuple[str, Role, str]], password: str) ->
 )
 @click.option("--commit", is_flag=True, help="Record the accepted rows (default: a dry run).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@max_bytes_option
 @reports_errors
 def import_timesheet(
-    file: Path, contract: str | None, as_of: datetime | None, commit: bool, as_json: bool
+    file: Path,
+    contract: str | None,
+    as_of: datetime | None,
+    commit: bool,
+    as_json: bool,
+    max_bytes: int | None,
 ) -> None:
     """Check a contractor's monthly hour sheet, and with --commit record it."""
-    content = _file_bytes(file)
+    content = _file_bytes(file, max_bytes)
     with _progress(enabled=not as_json, label=file.name) as progress:
         report = timesheets.import_timesheet(
             db.session(),
@@ -256,6 +286,7 @@ def import_timesheet(
             contractor_id=policy.upload_scope(policy.COMMAND_LINE),
             commit=commit,
             progress=progress,
+            limits=_limits(),
         )
     db.session.commit() if commit else db.session.rollback()
     if as_json:

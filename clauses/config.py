@@ -46,7 +46,11 @@ class Defaults:
     # giving up with "database is locked". PostgreSQL writers wait for their row locks.
     SQLITE_BUSY_TIMEOUT = 60.0
     PAGE_SIZE = 25
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # the web's upload limit, and the command line's
+    # What reading one imported file may take (imports.read.Limits): rows per sheet (a real hour
+    # sheet has a few thousand), and the memory of the process that reads a workbook.
+    MAX_ROWS_PER_SHEET = 200_000
+    MAX_READ_MEMORY = 1024 * 1024 * 1024
     # Where users reach the app (e.g. "https://clauses.example.fr"): e-mails link to its pages.
     # None: e-mails say where to click instead of giving a link.
     BASE_URL: str | None = None

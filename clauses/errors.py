@@ -62,6 +62,12 @@ class NoHeader(ClausesError):
     code = "no_header"
 
 
+class TooManyRows(ClausesError):
+    """A sheet longer than the limit of rows read (MAX_ROWS_PER_SHEET)."""
+
+    code = "too_many_rows"
+
+
 class ContractColumnMissing(ClausesError):
     code = "contract_column_missing"
 

@@ -6,6 +6,7 @@ Each parser returns None for what it cannot read; deciding what that means is ea
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -15,12 +16,25 @@ from clauses.models.enums import Criterion, EmploymentType, Sex
 from clauses.rules.names import normalise_name
 
 TWO_PLACES = Decimal("0.01")
+# No count of hours reaches a billion: a larger number is a typing error, or a probe of the
+# rounding (10^26 and more have no room left for two decimals).
+HOURS_LIMIT = Decimal(10) ** 9
+NUMBER_LIMIT = Decimal(10) ** 18  # amounts and rates: more than any contract's
 EXCEL_EPOCH = date(1899, 12, 30)
 # Excel serial numbers of 1930..2100: a bare number outside them is no date.
 SERIAL_RANGE = (10959, 73051)
+# A date of another year, typed or a date cell, is no date anyone means.
+YEARS = (1900, 2100)
+# DESIGN.md: a month before January 2000 is month_invalid.
+EARLIEST_MONTH = date(2000, 1, 1)
+# DESIGN.md: a birth date giving an age outside these, on the first day of the row's month, is
+# birthdate_invalid.
+AGES = (15, 80)
 
 _HOURS_H = re.compile(r"^(-?\d+)\s*h\s*(\d{1,2})$")
-_HOURS_SUFFIX = re.compile(r"\s*(?:h|heures?|hrs?|hours?)$")
+# Longest first; removed with str.removesuffix, never a regex anchored at the end (whose cost
+# grows with the square of a long run of spaces).
+_HOURS_UNITS = ("heures", "heure", "hours", "hour", "hrs", "hr", "h")
 
 
 def is_blank(value: object) -> bool:
@@ -39,6 +53,38 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+SHOWN_LENGTH = 80
+
+
+def shown(value: str) -> str:
+    """A cell's text as a message quotes it: without format characters (a right-to-left
+    override would turn the rest of the sentence around), and cut past 80 characters."""
+    visible = without_format_characters(value)
+    return visible if len(visible) <= SHOWN_LENGTH else visible[: SHOWN_LENGTH - 1] + "…"
+
+
+def person_name(value: object) -> str:
+    """A name as typed, read as DESIGN.md says: format characters (Unicode category Cf: zero-width
+    spaces, direction overrides...) removed, then NFC, so that what is stored and shown is what
+    is compared."""
+    return unicodedata.normalize("NFC", without_format_characters(text(value))).strip()
+
+
+def without_format_characters(value: str) -> str:
+    if value.isascii():
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years from birth to that day."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def is_plausible_age(born: date, day: date) -> bool:
+    return AGES[0] <= age_on(born, day) <= AGES[1]
+
+
 def clean(value: object) -> object:
     """None for an empty cell (blank text, or NaN), text trimmed, anything else as it is."""
     if isinstance(value, str):
@@ -52,14 +98,19 @@ def parse_hours(value: object) -> Decimal | None:
     """35, 35.5, "35,5", "35.5", "35h", "35 h", "49h30" (49.5), "35h00"; two decimals."""
     if isinstance(value, bool) or is_blank(value):
         return None
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
+    if isinstance(value, int | Decimal):
+        number: Decimal | None = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
     else:
-        parsed = _hours_from_text(str(value).strip().lower())
-        if parsed is None:
-            return None
-        number = parsed
-    if not number.is_finite():
+        number = _hours_from_text(str(value).strip().lower())
+    return None if number is None else _two_places(number, HOURS_LIMIT)
+
+
+def _two_places(number: Decimal, limit: Decimal) -> Decimal | None:
+    """Rounded half up to two decimals; None when not finite or not under the limit (decimal's
+    28 digits cannot round 10^26 and more to two decimals)."""
+    if not number.is_finite() or abs(number) >= limit:
         return None
     return number.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
@@ -72,9 +123,12 @@ def _hours_from_text(raw: str) -> Decimal | None:
             return None
         sign = -1 if whole < 0 or raw.startswith("-") else 1
         return whole + sign * minutes / 60
-    return parse_number(_HOURS_SUFFIX.sub("", raw))
+    unit = next((unit for unit in _HOURS_UNITS if raw.endswith(unit)), "")
+    return parse_number(raw.removesuffix(unit))
 
 
+# No number typed by hand is longer: a longer text is no number (nor worth converting).
+MAX_NUMBER_LENGTH = 40
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _NUMBER = re.compile(r"[+-]?\d[\d.,]*")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[\s\u00a0\u202f]\d{3})+(?:[.,]\d+)?")
@@ -84,6 +138,8 @@ def parse_number(text: str) -> Decimal | None:
     """Digits with "," or "." as the decimal point and the other, or spaces, as thousands
     separators: "35,5", "3 000", "1.250,5", "1,250.5"."""
     text = text.strip()
+    if len(text) > MAX_NUMBER_LENGTH:
+        return None
     if _SPACES.search(text):
         if not _GROUPED.fullmatch(text):
             return None
@@ -112,7 +168,7 @@ def parse_decimal(value: object, *, suffixes: tuple[str, ...] = ()) -> Decimal |
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     if not isinstance(value, str):
         return None
     raw = value.upper().strip()
@@ -124,7 +180,7 @@ def parse_decimal(value: object, *, suffixes: tuple[str, ...] = ()) -> Decimal |
 def parse_amount(value: object) -> Decimal | None:
     """Euros: 1250000, "1 250 000,50 €", "3 000 EUR HT"."""
     parsed = parse_decimal(value, suffixes=("HT", "EUROS", "EUR", "€"))
-    return None if parsed is None else parsed.quantize(TWO_PLACES)
+    return None if parsed is None else _two_places(parsed, NUMBER_LIMIT)
 
 
 def parse_percent(value: object) -> Decimal | None:
@@ -134,7 +190,7 @@ def parse_percent(value: object) -> Decimal | None:
         return None
     if not (isinstance(value, str) and "%" in value) and 0 < parsed < 1:
         parsed *= 100
-    return parsed.quantize(TWO_PLACES)
+    return _two_places(parsed, NUMBER_LIMIT)
 
 
 MONTHS = {
@@ -161,7 +217,7 @@ def parse_month(value: object) -> date | None:
     "3/2024", "2024-03", "01/03/2024" (day first) or "2024-03-01"."""
     day = _as_date(value)
     if day is not None:
-        return day.replace(day=1)
+        return _month(day.year, day.month)
     if not isinstance(value, str):
         return None
     raw = value.strip()
@@ -177,11 +233,11 @@ def parse_month(value: object) -> date | None:
     if match and match.group(1) in MONTHS:
         return _month(int(match.group(2)), MONTHS[match.group(1)])
     day = parse_date(raw)
-    return day.replace(day=1) if day else None
+    return _month(day.year, day.month) if day else None
 
 
 def _month(year: int, month: int) -> date | None:
-    if 1 <= month <= 12 and 1900 <= year <= 2100:
+    if 1 <= month <= 12 and EARLIEST_MONTH.year <= year <= YEARS[1]:
         return date(year, month, 1)
     return None
 
@@ -207,9 +263,9 @@ def parse_date(value: object) -> date | None:
 
 def _as_date(value: object) -> date | None:
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
+        return value if YEARS[0] <= value.year <= YEARS[1] else None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     if SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1] and float(value).is_integer():
@@ -219,7 +275,7 @@ def _as_date(value: object) -> date | None:
 
 def _date(year: int, month: int, day: int) -> date | None:
     try:
-        return date(year, month, day) if 1900 <= year <= 2100 else None
+        return date(year, month, day) if YEARS[0] <= year <= YEARS[1] else None
     except ValueError:
         return None
 

@@ -115,7 +115,7 @@ def reference_key(row: RowReader) -> str:
 def read_contract(row: RowReader, first_rows: dict[Hashable, int]) -> ContractDraft | None:
     """The row's contract, after every check that needs nothing from the database (a repeated
     reference, a buyer that is its own contractor); None if it cannot be read."""
-    reference = row.text("reference", 80, required=True)
+    reference = row.text("reference", 80, required=True, keyed=Contract.key_of)
     title = row.text("title", 200, required=True)
     operation = row.text("operation", 200, required=True)
     buyer = OrganisationRef(row.text("buyer", 200, required=True), row.siret("buyer_siret"))

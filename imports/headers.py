@@ -23,6 +23,19 @@ class Field(StrEnum):
     LAST_NAME = "last_name"
 
 
+# The template's columns, in its order, as it writes them (imports/template.py); messages name a
+# column the file does not have by these.
+LABELS = {
+    Field.CONTRACT: "Référence marché",
+    Field.LAST_NAME: "Nom",
+    Field.FIRST_NAME: "Prénom",
+    Field.BIRTH_DATE: "Date de naissance",
+    Field.MONTH: "Mois",
+    Field.HOURS: "Heures",
+    Field.EMPLOYMENT_TYPE: "Type de contrat",
+    Field.EMPLOYER: "Employeur",
+}
+
 # Tried in this order, first match wins: "Nombre d'heures" is hours, "Contrat" the employment
 # type (CONTRACT does not start with CONTRAT), "Contract" the contract, "Prénom" a first name
 # before NOM is tried. Every synonym DESIGN.md lists is caught by these keywords.

@@ -7,12 +7,17 @@ from datetime import date
 
 from clauses.models import Criterion, Sex
 from clauses.rules.names import name_key
-from imports.cells import parse_bool, parse_criteria, parse_date, parse_sex
+from imports.cells import (
+    age_on,
+    is_plausible_age,
+    parse_bool,
+    parse_criteria,
+    parse_date,
+    parse_sex,
+)
 from imports.codes import Code
 from imports.records import RowReader
 from imports.table import Columns, column
-
-EARLIEST_BIRTH = date(1900, 1, 1)
 
 PARTICIPANT_COLUMNS = Columns(
     (
@@ -97,8 +102,8 @@ def read_participant(
 ) -> ParticipantDraft | None:
     """The row's person, or None when a cell cannot be read or the person is already on an
     earlier row (the same normalised name and birth date)."""
-    last_name = row.text("last_name", 120, required=True)
-    first_name = row.text("first_name", 120, required=True)
+    last_name = row.name("last_name", 120)
+    first_name = row.name("first_name", 120)
     birth_date = _birth_date(row, today)
     sex = row.value("sex", parse_sex, Code.SEX_INVALID)
     commune = row.text("commune", 120)
@@ -129,9 +134,12 @@ def read_participant(
 
 
 def _birth_date(row: RowReader, today: date) -> date | None:
+    """DESIGN.md's ages, 15 to 80, on the first day of this month (a person's file has no
+    month of its own)."""
     born = row.value("birth_date", parse_date, Code.BIRTHDATE_INVALID, required=True)
-    if born is not None and not EARLIEST_BIRTH <= born <= today:
-        row.error(Code.BIRTHDATE_INVALID, birth_date=born.isoformat())
+    month = today.replace(day=1)
+    if born is not None and not is_plausible_age(born, month):
+        row.error(Code.BIRTHDATE_INVALID, birth_date=born.isoformat(), age=age_on(born, month))
         return None
     return born
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from clauses.errors import MissingColumns
-from imports.cells import clean, is_blank, parse_siret, text
+from clauses.rules.names import normalise_name
+from imports.cells import clean, is_blank, parse_siret, person_name, text
 from imports.codes import Code, Issue, Param
 from imports.read import Sheet, Workbook
 from imports.table import HEADER_SEARCH_ROWS, Columns, Header, RowKind, find_header, rows_below
@@ -50,17 +51,40 @@ class RowReader:
     def warn(self, code: Code, **params: Param) -> None:
         self.warnings.append(Issue(self.sheet, self.number, code, params))
 
-    def text(self, key: str, max_length: int, *, required: bool = False) -> str:
-        value = " ".join(text(self.raw(key)).split())
+    def text(
+        self,
+        key: str,
+        max_length: int,
+        *,
+        required: bool = False,
+        keyed: Callable[[str], str] | None = None,
+    ) -> str:
+        """The cell's text, spaces collapsed; longer than max_length is value_too_long, and so
+        is a key made of it (`keyed`) that its column could not hold ("ß" is SS in capitals)."""
+        return self._checked(
+            key, " ".join(text(self.raw(key)).split()), max_length, required, keyed
+        )
+
+    def name(self, key: str, max_length: int) -> str:
+        """A person's name, required, read as DESIGN.md says (imports.cells.person_name); the
+        key it gives must fit the column too ("ﬃ" is FFI once read)."""
+        value = " ".join(person_name(self.raw(key)).split())
+        return self._checked(key, value, max_length, True, normalise_name)
+
+    def _checked(
+        self,
+        key: str,
+        value: str,
+        maximum: int,
+        required: bool,
+        keyed: Callable[[str], str] | None,
+    ) -> str:
+        length = max(len(value), len(keyed(value)) if keyed else 0)
         if not value and required:
             self.error(Code.VALUE_MISSING, column=self._labels[key])
-        elif len(value) > max_length:
-            self.error(
-                Code.VALUE_TOO_LONG,
-                column=self._labels[key],
-                length=len(value),
-                maximum=max_length,
-            )
+        elif length > maximum:
+            column = self._labels[key]
+            self.error(Code.VALUE_TOO_LONG, column=column, length=length, maximum=maximum)
         return value
 
     def value(

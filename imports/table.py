@@ -89,6 +89,7 @@ class Header:
     columns: dict[str, int]
     labels: tuple[str, ...]  # the header's cells, normalised: a repeated header equals them
     labelled: tuple[int, ...]  # the positions of its non-empty cells
+    titles: tuple[str, ...]  # its cells as written, for messages
 
     def has(self, key: str) -> bool:
         return key in self.columns
@@ -101,7 +102,7 @@ def find_header(rows: Sequence[Sequence[object]], layout: Layout) -> Header | No
         if layout.is_header(columns):
             labels = normalised_cells(cells)
             labelled = tuple(position for position, label in enumerate(labels) if label)
-            return Header(index, columns, labels, labelled)
+            return Header(index, columns, labels, labelled, tuple(text(cell) for cell in cells))
     return None
 
 

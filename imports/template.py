@@ -21,19 +21,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from clauses.models.enums import SHEET_LABELS
 from clauses.rules.dates import add_months
-from imports.read import HELPER_SHEET_NAME
+from imports.headers import LABELS
+from imports.workbook import HELPER_SHEET_NAME
 from imports.write import DATE_FORMAT, cell, row
 
-HEADERS = (
-    "Référence marché",
-    "Nom",
-    "Prénom",
-    "Date de naissance",
-    "Mois",
-    "Heures",
-    "Type de contrat",
-    "Employeur",
-)
+HEADERS = tuple(LABELS.values())
 WIDTHS = (22, 22, 20, 18, 12, 10, 30, 30)
 # Each label maps back to its type through imports.cells.EMPLOYMENT_TYPES.
 TYPE_LABELS = tuple(SHEET_LABELS.values())

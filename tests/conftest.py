@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,22 @@ def on_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
 def world(db_session: Any) -> factories.World:
     """Two buyers, two contractors, contracts of each, and one user of every role."""
     return factories.make_world()
+
+
+@pytest.fixture
+def contract(db_session: Any) -> Any:
+    """The contract of the hour sheets of the import tests (their rows name OPH93-2024-007)."""
+    return factories.ContractFactory(
+        reference="OPH93-2024-007", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31)
+    )
+
+
+@pytest.fixture
+def karim(db_session: Any) -> Any:
+    """The registered person of the import tests' rows."""
+    return factories.ParticipantFactory(
+        last_name="Benali", first_name="Karim", birth_date=date(1970, 7, 9), validated=True
+    )
 
 
 # E-mail goes to a real SMTP server on this machine (aiosmtpd, in a thread of its own).

@@ -15,6 +15,7 @@ from clauses.errors import (
     FileAlreadyImported,
     MissingColumns,
     NoHeader,
+    TooManyRows,
     UnreadableFile,
 )
 from clauses.messages import CATALOGUE, render
@@ -27,7 +28,7 @@ from tests.conftest import FIXTURES, csrf_token, login
 from tests.test_import_pipeline import AS_OF
 
 UNREADABLE = ("missing", "unreachable", "damaged_archive", "zip_not_workbook", "zip_bomb",
-              "not_a_workbook", "not_a_spreadsheet")  # fmt: skip
+              "not_a_workbook", "not_a_spreadsheet", "empty", "encrypted", "too_big")  # fmt: skip
 VALUE = {"column": "Heures d'insertion", "value": "beaucoup"}
 RANGE = {"column": "Taux d'insertion", "value": "120", "minimum": "0", "maximum": "100"}
 PERIOD = {"month": "2024-03-01", "start": "2024-04-01", "end": "2024-12-31"}
@@ -51,6 +52,7 @@ SAMPLES: list[tuple[str, dict[str, object]]] = [
     (Code.BIRTHDATE_INVALID, {"name": "Martin Léa"}),
     (Code.BIRTHDATE_INVALID, {"column": "Date de naissance", "value": "31/02/1990"}),
     (Code.BIRTHDATE_INVALID, {"birth_date": "1890-01-01"}),
+    (Code.BIRTHDATE_INVALID, {"birth_date": "1900-01-01", "age": 124}),
     (Code.PARTICIPANT_AMBIGUOUS, {"name": "Benalli Karim"}),
     (Code.DUPLICATE_ROW, {"first_sheet": "Heures", "first_row": 4}),
     (Code.DUPLICATE_ROW, {"value": "OK-1", "first_row": 4}),
@@ -90,6 +92,9 @@ SAMPLES: list[tuple[str, dict[str, object]]] = [
 ]  # fmt: skip
 ERRORS: list[ClausesError] = [
     *(UnreadableFile(reason=reason, path="marchés.xlsx") for reason in UNREADABLE),
+    UnreadableFile(reason="too_large", path="marchés.xlsx", maximum=20 * 1024**2),
+    TooManyRows(sheet="Heures", maximum=1),
+    TooManyRows(sheet="Heures", maximum=200_000),
     NoHeader(),
     ContractColumnMissing(sheet="Heures"),
     FileAlreadyImported(filename="releve.xlsx"),
@@ -121,6 +126,15 @@ def test_every_code_has_an_english_and_a_french_sentence(app, code, params):
     assert english.removeprefix("Sheet “Heures”, row 7: ") != french.removeprefix(
         "Feuille « Heures », ligne 7 : "
     )
+
+
+@pytest.mark.parametrize("code", list(Code))
+def test_every_code_has_a_title_in_english_and_in_french(app, code):
+    """What the counts per code above a list of issues call it."""
+    [english] = in_language(app, "en", lambda: messages.by_code([Issue("Heures", 2, code)]))
+    [french] = in_language(app, "fr", lambda: messages.by_code([Issue("Heures", 2, code)]))
+    assert (english["count"], english["code"]) == (1, code.value)
+    assert english["title"] != french["title"]
 
 
 @pytest.mark.parametrize("error", ERRORS, ids=lambda error: error.code)

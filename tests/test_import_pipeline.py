@@ -49,20 +49,6 @@ def xlsx(rows, sheet="Heures", merges=(), extra_sheets=(), helpers=()):
 
 
 @pytest.fixture
-def contract(db_session):
-    return ContractFactory(
-        reference="OPH93-2024-007", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31)
-    )
-
-
-@pytest.fixture
-def karim(db_session):
-    return ParticipantFactory(
-        last_name="Benali", first_name="Karim", birth_date=date(1970, 7, 9), validated=True
-    )
-
-
-@pytest.fixture
 def french(app):
     """An issue as the command line prints it in French, after its sheet and row."""
 

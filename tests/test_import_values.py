@@ -1,5 +1,7 @@
 """The value parsers and the header rules of the import, case tables and properties."""
 
+import time
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -7,17 +9,30 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clauses.errors import TooManyRows, UnreadableFile
 from clauses.models.enums import EmploymentType
+from clauses.rules import names
 from clauses.rules.names import name_key, normalise_name
 from imports.cells import (
+    EARLIEST_MONTH,
+    HOURS_LIMIT,
+    TWO_PLACES,
     employment_type,
     parse_date,
     parse_hours,
     parse_month,
+    person_name,
+    shown,
     split_combined_name,
 )
 from imports.headers import HOUR_SHEET, Field, field_of
+from imports.match import People
+from imports.pipeline import analyse
+from imports.read import Limits, Sheet, Workbook, read
+from imports.reference import KnownContract
+from imports.results import RowDecision
 from imports.table import find_header
+from imports.validate import Context
 
 
 @pytest.mark.parametrize(
@@ -105,7 +120,9 @@ def test_unreadable_months_are_none(cell):
 def test_day_first_and_iso_dates(day):
     assert parse_date(day.strftime("%d/%m/%Y")) == day
     assert parse_date(day.isoformat()) == day
-    assert parse_month(f"{day.month:02d}/{day.year}") == day.replace(day=1)
+    # DESIGN.md: a month before January 2000 is month_invalid.
+    month = day.replace(day=1) if day.year >= 2000 else None
+    assert parse_month(f"{day.month:02d}/{day.year}") == month
 
 
 def test_text_dates_are_day_first():
@@ -241,3 +258,99 @@ def test_no_header_without_hours_month_and_name():
     assert find_header([["Nom", "Prénom", "Heures"], ["a", "b", 3]], HOUR_SHEET) is None
     rows = [[None]] * 30 + [["Nom", "Mois", "Heures"]]
     assert find_header(rows, HOUR_SHEET) is None  # beyond the first 30 rows
+
+
+# --- Fuzzing: whatever a cell holds, the parsers answer a value within DESIGN.md's bounds, or
+# None, and never raise -------------------------------------------------------------------------
+
+ANY_CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.decimals(),
+    st.dates(),
+    st.datetimes(),
+    st.text(),
+    st.from_regex(
+        r"[+-]?\d{0,30}([.,]\d{0,6})?\s*(h|heures?|hrs?|hours?)?\s*\d{0,3}", fullmatch=True
+    ),
+    st.from_regex(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{3,5}", fullmatch=True),
+    st.from_regex(r"\d{1,5}\s*[/-]\s*\d{1,5}", fullmatch=True),
+    st.from_regex(r"[A-Za-zéû]{3,9}[ -]\d{3,5}", fullmatch=True),
+)
+
+
+@given(ANY_CELL)
+def test_fuzzed_hours_are_two_decimal_numbers_under_a_billion(value):
+    hours = parse_hours(value)
+    assert hours is None or (
+        hours.is_finite() and abs(hours) < HOURS_LIMIT and hours == hours.quantize(TWO_PLACES)
+    )
+
+
+@given(ANY_CELL)
+def test_fuzzed_months_are_first_days_from_2000(value):
+    month = parse_month(value)
+    assert month is None or (month.day == 1 and EARLIEST_MONTH <= month <= date(2100, 12, 1))
+
+
+@given(ANY_CELL)
+def test_fuzzed_dates_are_dates_of_1900_to_2100(value):
+    day = parse_date(value)
+    assert day is None or (isinstance(day, date) and 1900 <= day.year <= 2100)
+
+
+@given(st.one_of(ANY_CELL, st.text(alphabet=st.characters(categories=["Cf", "Zs", "Mn", "L"]))))
+def test_fuzzed_names_hold_no_format_character_and_are_nfc(value):
+    name = person_name(value)
+    assert all(unicodedata.category(ch) != "Cf" for ch in name)
+    assert name == unicodedata.normalize("NFC", name) == name.strip()
+    last, first = split_combined_name(name)
+    assert name_key(last, first) == name_key(last, first).strip()
+
+
+@given(st.text())
+def test_fuzzed_values_quoted_in_messages_are_short_and_visible(value):
+    quoted = shown(value)
+    assert len(quoted) <= 80
+    assert all(unicodedata.category(ch) != "Cf" for ch in quoted)
+
+
+@given(st.text(), st.sampled_from(["utf-8", "cp1252"]))
+def test_fuzzed_csv_text_is_read_or_refused_clearly(value, encoding):
+    try:
+        content = value.encode(encoding)
+    except UnicodeEncodeError:
+        content = value.encode("utf-8")
+    try:
+        workbook = read(content, Limits(max_rows=50))
+    except (UnreadableFile, TooManyRows):
+        return
+    assert workbook.file_format == "csv"
+    assert 0 < len(workbook.sheets[0].rows) <= 50
+
+
+def test_a_long_text_is_normalised_without_filling_the_cache():
+    before = names._cached.cache_info().currsize
+    assert normalise_name("é" * 200_000) == "E" * 200_000
+    assert names._cached.cache_info().currsize == before
+
+
+@pytest.mark.parametrize("spaces", [1_000, 200_000])
+def test_hours_of_a_long_run_of_spaces_are_read_in_linear_time(spaces):
+    started = time.monotonic()
+    assert parse_hours("1" + " " * spaces + "x") is None
+    assert time.monotonic() - started < 1
+
+
+@given(st.lists(st.lists(ANY_CELL, min_size=0, max_size=9), max_size=6))
+def test_fuzzed_rows_go_through_the_whole_analysis(rows):
+    """Rows of anything under a header: each is accepted, rejected or skipped, never a crash."""
+    header = ["Marché", "Nom", "Prénom", "Date de naissance", "Mois", "Heures", "Type", "Employeur"]
+    contract = KnownContract(1, "M-1", date(2000, 1, 1), date(2100, 12, 31))
+    ctx = Context({"M-1": contract}, "M-1", date(2024, 4, 1))
+    workbook = Workbook("csv", [Sheet("csv", [header, *rows])])
+    report = analyse(workbook, ctx, People(), lambda ids: set())
+    assert len(report.rows) <= len(rows)
+    assert all(row.errors or row.decision is not RowDecision.REJECTED for row in report.rows)

@@ -6,10 +6,12 @@ capital and ends with a full stop (`sentence`), and the command line and the JSO
 the sheet and the row before it (`located`), as DESIGN.md asks of row messages.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from clauses.messages import Params, _, day_text, month_name, ngettext, number_text, pgettext
+from imports.cells import AGES
 from imports.codes import Code, Issue
 from imports.records import ReferenceImportReport
 
@@ -85,6 +87,15 @@ def _month_invalid(p: Params) -> str:
 def _birthdate_invalid(p: Params) -> str:
     if "column" in p:
         return _unreadable(p, _("a date dd/mm/yyyy"))
+    if "age" in p:
+        return _(
+            "birth date %(date)s: %(age)s years old, outside the ages of %(youngest)s to "
+            "%(oldest)s",
+            date=day_text(p["birth_date"]),
+            age=p["age"],
+            youngest=AGES[0],
+            oldest=AGES[1],
+        )
     if "birth_date" in p:
         return _("impossible birth date: %(date)s", date=day_text(p["birth_date"]))
     return _(
@@ -172,7 +183,22 @@ def _unreadable_file(p: Params) -> str:
         return _("Cannot read “%(path)s”: file not found.", path=p["path"])
     if reason == "unreachable":
         return _("Cannot read “%(path)s”.", path=p["path"])
+    if reason == "too_large":
+        return _(
+            "“%(path)s” is larger than %(maximum)s MB, the limit: it was not read (--max-bytes "
+            "raises the limit).",
+            path=p["path"],
+            maximum=number_text(p["maximum"] / 1024**2),
+        )
     return {
+        "empty": lambda: _("The file is empty."),
+        "encrypted": lambda: _(
+            "The file is protected by a password: save it again without a password, then send it."
+        ),
+        "too_big": lambda: _(
+            "The workbook is too big to be read (too many cells, or cells spread over too wide "
+            "an area): it was not read. Send its data sheet alone, or save it as CSV."
+        ),
         "damaged_archive": lambda: _("The file is a damaged archive."),
         "zip_not_workbook": lambda: _("The file is a zip archive, not an Excel or ODS workbook."),
         "zip_bomb": lambda: _(
@@ -299,6 +325,14 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
         filename=p["filename"],
     ),
     "missing_columns": _missing_columns,
+    "too_many_rows": lambda p: ngettext(
+        "Sheet “%(sheet)s” has more than %(num)s row: it was not read. Split it into several "
+        "files.",
+        "Sheet “%(sheet)s” has more than %(num)s rows: it was not read. Split it into several "
+        "files.",
+        p["maximum"],
+        sheet=p["sheet"],
+    ),
     "batch_already_rolled_back": lambda p: _("This import is already rolled back."),
 }
 
@@ -352,6 +386,53 @@ def shown(issues: Iterable[IssueLike]) -> list[dict[str, object]]:
 
 def heading(is_error: bool) -> str:
     return _("Error") if is_error else _("Warning")
+
+
+# What each code of a row or a sheet is about, for the counts above a long list of issues.
+TITLES: dict[str, Callable[[], str]] = {
+    Code.CONTRACT_UNKNOWN: lambda: _("Unknown contract"),
+    Code.HOURS_INVALID: lambda: _("Hours missing or unreadable"),
+    Code.HOURS_NEGATIVE: lambda: _("Negative hours"),
+    Code.HOURS_TOO_HIGH: lambda: _("More hours than a month holds"),
+    Code.MONTH_INVALID: lambda: _("Month missing or unreadable"),
+    Code.MONTH_FUTURE: lambda: _("Month after the report"),
+    Code.PARTICIPANT_MISSING: lambda: _("Name missing"),
+    Code.BIRTHDATE_INVALID: lambda: _("Birth date missing, unreadable or impossible"),
+    Code.PARTICIPANT_AMBIGUOUS: lambda: _("Several people resemble the name"),
+    Code.DUPLICATE_ROW: lambda: _("Duplicate row"),
+    Code.VALUE_TOO_LONG: lambda: _("Text too long"),
+    Code.VALUE_MISSING: lambda: _("Value missing"),
+    Code.SIRET_INVALID: lambda: _("Invalid SIRET"),
+    Code.DATE_INVALID: lambda: _("Unreadable date"),
+    Code.DATES_INVERTED: lambda: _("End before start"),
+    Code.NUMBER_INVALID: lambda: _("Unreadable or out-of-range number"),
+    Code.BOOLEAN_INVALID: lambda: _("Neither yes nor no"),
+    Code.SEX_INVALID: lambda: _("Unreadable sex"),
+    Code.ORGANISATION_CONFLICT: lambda: _("Organisation in conflict"),
+    Code.SCHEDULE_INCOMPLETE: lambda: _("Schedule left as it was"),
+    Code.HOURS_OVERTIME: lambda: _("More than full time"),
+    Code.HOURS_ZERO: lambda: _("0 hours"),
+    Code.PARTICIPANT_FUZZY: lambda: _("Name recognised despite its spelling"),
+    Code.PARTICIPANT_NEW: lambda: _("New person"),
+    Code.BIRTHDATE_MISSING: lambda: _("Person recognised by name alone"),
+    Code.TYPE_UNKNOWN: lambda: _("Employment type unknown"),
+    Code.MONTH_OUTSIDE_CONTRACT: lambda: _("Month outside the contract"),
+    Code.REPLACES_PREVIOUS: lambda: _("Replaces hours already received"),
+    Code.CRITERION_UNKNOWN: lambda: _("Unknown eligibility criterion"),
+    Code.VALIDATION_KEPT: lambda: _("Validation kept"),
+    Code.SHEET_SKIPPED: lambda: _("Sheet skipped"),
+}
+
+
+def by_code(issues: Iterable[IssueLike]) -> list[dict[str, object]]:
+    """How many issues of each code, most frequent first: {"code", "title", "count"}."""
+    counts = Counter(
+        issue.code.value if isinstance(issue, Issue) else str(issue["code"]) for issue in issues
+    )
+    return [
+        {"code": code, "title": TITLES[code](), "count": count}
+        for code, count in counts.most_common()
+    ]
 
 
 # --- Summaries -------------------------------------------------------------------------------

@@ -27,15 +27,25 @@ def translate(text: str | None, accented: str, plain: str) -> str | None:
     return None if text is None else text.translate(str.maketrans(accented, plain))
 
 
-# Imports normalise the same few thousand names and labels over and over.
-@lru_cache(maxsize=65536)
+# Imports normalise the same few thousand names and labels over and over; the cache keeps what
+# it is given, so a long text (a 200,000-character cell) is normalised without it.
+CACHED_LENGTH = 200
+
+
 def normalise_name(text: str) -> str:
     """Accents removed, upper case, punctuation and hyphens as spaces, spaces collapsed.
 
     So "Benoît"/"Benoit", "Dupont-Moreau"/"DUPONT MOREAU", "LE  GOFF"/"Le Goff" are equal.
     """
+    return _cached(text) if len(text) <= CACHED_LENGTH else _normalise(text)
+
+
+def _normalise(text: str) -> str:
     folded = text if text.isascii() else strip_accents(text.translate(_LIGATURES))
     return _NOT_ALNUM.sub(" ", folded.upper()).strip()
+
+
+_cached = lru_cache(maxsize=65536)(_normalise)
 
 
 def name_key(last_name: str, first_name: str) -> str:

@@ -34,7 +34,7 @@ from imports.contracts import (
     reference_key,
     schedules,
 )
-from imports.read import read
+from imports.read import DEFAULT_LIMITS, Limits, read
 from imports.records import ReferenceImportReport, RowReader, Tally, outcome, tables
 
 # A contract may be held by an SIAE as well as by a company.
@@ -45,12 +45,16 @@ KINDS_ACCEPTED = {
 
 
 def import_contracts(
-    session: Session, actor: User | None, content: bytes, filename: str
+    session: Session,
+    actor: User | None,
+    content: bytes,
+    filename: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReferenceImportReport:
     """Create or update the file's contracts, their organisations, operations and schedules."""
     tally = Tally()
     contract_rows, schedule_rows = tables(
-        read(content), filename, CONTRACT_COLUMNS, tally, SCHEDULE_COLUMNS
+        read(content, limits), filename, CONTRACT_COLUMNS, tally, SCHEDULE_COLUMNS
     )
     known = _load_contracts(session, [*contract_rows, *schedule_rows])
     saved, rejected = _save_contracts(session, contract_rows, known, tally)

@@ -50,6 +50,14 @@ def paginate(session: Session, stmt: sa.Select[T], number: int, size: int) -> Pa
     return Page(items, number, size, total or 0)
 
 
+def page_of(items: Sequence[T], number: int, size: int) -> Page[T]:
+    """A page of a list already in memory (an import's issues); past the last, the last."""
+    pages = max(1, ceil(len(items) / size))
+    number = min(max(1, number), pages)
+    start = (number - 1) * size
+    return Page(items[start : start + size], number, size, len(items))
+
+
 def sorted_page(
     session: Session,
     stmt: sa.Select[T],

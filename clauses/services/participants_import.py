@@ -15,16 +15,20 @@ from clauses.models import Participant, User
 from clauses.services import audit, hours_summary
 from imports.codes import Code
 from imports.participants import PARTICIPANT_COLUMNS, ParticipantDraft, read_participant
-from imports.read import read
+from imports.read import DEFAULT_LIMITS, Limits, read
 from imports.records import ReferenceImportReport, RowReader, Tally, outcome, tables
 
 
 def import_participants(
-    session: Session, actor: User | None, content: bytes, filename: str
+    session: Session,
+    actor: User | None,
+    content: bytes,
+    filename: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ReferenceImportReport:
     """Create or update the file's participants, recognised by normalised name and birth date."""
     tally = Tally()
-    rows, _ = tables(read(content), filename, PARTICIPANT_COLUMNS, tally)
+    rows, _ = tables(read(content, limits), filename, PARTICIPANT_COLUMNS, tally)
     first_rows: dict[Hashable, int] = {}
     drafts = [read_participant(row, clock.today(), first_rows) for row in rows]
     known = _load_participants(session, [draft for draft in drafts if draft is not None])

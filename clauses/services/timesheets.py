@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,8 +21,9 @@ from clauses.errors import FileAlreadyImported
 from clauses.models import Contract, ImportBatch, Participant, User
 from clauses.services import audit, hours_summary
 from imports import commit as committing
+from imports.cells import without_format_characters
 from imports.pipeline import Progress, analyse
-from imports.read import read
+from imports.read import DEFAULT_LIMITS, Limits, read
 from imports.reference import contracts_by_key, existing_keys, known_people
 from imports.rejected import rejected_rows_workbook
 from imports.results import ImportReport
@@ -41,6 +42,7 @@ def import_timesheet(
     contractor_id: int | None = None,
     commit: bool = False,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportReport:
     """Every row's fate; with commit, the batch written too. A dry run writes nothing, nor does
     a commit of a file without an accepted row (DESIGN.md: `"committed": false`, no batch).
@@ -54,7 +56,7 @@ def import_timesheet(
     # Checked first, so a dry run of a file already sent says so too.
     if committing.already_imported(session, sha256):
         raise FileAlreadyImported(filename=filename)
-    workbook = read(content)
+    workbook = read(content, limits)
     ctx = Context(
         contracts=contracts_by_key(session, contractor_id),
         default_contract=contract.strip() if contract else None,
@@ -92,6 +94,10 @@ def import_timesheet(
 
 
 # --- Web uploads: the file waits between the preview and the confirmation -------------------
+# The file is analysed once, when it is sent: the preview shows that analysis, kept beside the
+# file, however often it is opened (re-reading a 300,000-row file took 32 s a page). The
+# confirmation imports the file again, so that what only the commit can know (the same file
+# committed since, contracts changed) is checked then.
 
 
 @dataclass(frozen=True)
@@ -106,34 +112,109 @@ class PendingUpload:
     contractor_id: int | None
 
 
+@dataclass(frozen=True)
+class ContractMonthTotal:
+    reference: str
+    month: date
+    hours: Decimal
+    rows: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the preview of a pending upload shows: its counts, its issues (as Issue.as_dict()
+    gives them, rendered when shown) and its hours per contract and month."""
+
+    counts: dict[str, object]
+    errors: list[dict[str, object]]
+    warnings: list[dict[str, object]]
+    totals: list[ContractMonthTotal]
+
+    def as_json(self) -> dict[str, object]:
+        totals = [
+            {**asdict(line), "month": line.month.isoformat(), "hours": str(line.hours)}
+            for line in self.totals
+        ]
+        return {**asdict(self), "totals": totals}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Preview":
+        totals = [
+            ContractMonthTotal(
+                line["reference"],
+                date.fromisoformat(line["month"]),
+                Decimal(line["hours"]),
+                line["rows"],
+            )
+            for line in data["totals"]
+        ]
+        return cls(data["counts"], data["errors"], data["warnings"], totals)
+
+
+def preview_of(session: Session, report: ImportReport, true_outcome: bool) -> Preview:
+    """The preview as its uploader sees it: the true outcome for the clause team, what a
+    contractor is shown otherwise (DESIGN.md)."""
+    return Preview(
+        report.counts(true_outcome),
+        [issue.as_dict() for issue in report.errors],
+        [issue.as_dict() for issue in report.warnings_seen(true_outcome)],
+        hours_by_contract_and_month(session, report),
+    )
+
+
 PENDING_LIFETIME = timedelta(hours=24)
+# The parts of a pending upload, each a file named after its token.
+META, CONTENT, PREVIEW = ".json", ".bin", ".preview.json"
 
 
-def save_pending(folder: Path, upload: PendingUpload, content: bytes) -> None:
+def save_pending(folder: Path, upload: PendingUpload, content: bytes, preview: Preview) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     _forget_stale(folder)
-    (folder / f"{upload.token}.bin").write_bytes(content)
-    meta = {**asdict(upload), "as_of": upload.as_of.isoformat()}
-    (folder / f"{upload.token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    (folder / f"{upload.token}{CONTENT}").write_bytes(content)
+    _write_json(folder / f"{upload.token}{PREVIEW}", preview.as_json())
+    _write_json(folder / f"{upload.token}{META}", {**asdict(upload), "as_of": upload.as_of})
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
 
 
 def load_pending(folder: Path, token: str, user_id: int) -> tuple[PendingUpload, bytes] | None:
+    """The upload of that token and its file, if it is this user's and still there."""
+    upload = pending_upload(folder, token, user_id)
+    try:
+        return None if upload is None else (upload, (folder / f"{token}{CONTENT}").read_bytes())
+    except OSError:
+        return None
+
+
+def load_preview(folder: Path, token: str, user_id: int) -> tuple[PendingUpload, Preview] | None:
+    """The upload of that token and its analysis, if it is this user's and still there."""
+    upload = pending_upload(folder, token, user_id)
+    if upload is None:
+        return None
+    try:
+        data = json.loads((folder / f"{token}{PREVIEW}").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return upload, Preview.from_json(data)
+
+
+def pending_upload(folder: Path, token: str, user_id: int) -> PendingUpload | None:
     """The upload of that token, if it is this user's and still there."""
     if not TOKEN_PATTERN.fullmatch(token):
         return None
-    meta_path, content_path = folder / f"{token}.json", folder / f"{token}.bin"
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        content = content_path.read_bytes()
+        meta = json.loads((folder / f"{token}{META}").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     upload = PendingUpload(**{**meta, "as_of": date.fromisoformat(meta["as_of"])})
-    return (upload, content) if upload.user_id == user_id else None
+    return upload if upload.user_id == user_id else None
 
 
 def discard_pending(folder: Path, token: str) -> None:
     if TOKEN_PATTERN.fullmatch(token):
-        for suffix in (".json", ".bin"):
+        for suffix in (META, CONTENT, PREVIEW):
             (folder / f"{token}{suffix}").unlink(missing_ok=True)
 
 
@@ -142,6 +223,19 @@ def new_token() -> str:
 
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
+MAX_FILENAME = 255  # import_batch.filename
+MAX_EXTENSION = 10
+
+
+def sent_name(filename: str) -> str:
+    """A sent file's name as a batch keeps it: without format characters (a right-to-left
+    override makes "x\u202excod.exe" read "xexe.docx"), cut to its column, extension kept."""
+    name = without_format_characters(filename).strip() or "releve"
+    if len(name) <= MAX_FILENAME:
+        return name
+    extension = PurePosixPath(name).suffix
+    extension = extension if len(extension) <= MAX_EXTENSION else ""
+    return name[: MAX_FILENAME - len(extension)] + extension
 
 
 def _forget_stale(folder: Path) -> None:
@@ -152,14 +246,6 @@ def _forget_stale(folder: Path) -> None:
 
 
 # --- What a preview and a batch page show ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ContractMonthTotal:
-    reference: str
-    month: date
-    hours: Decimal
-    rows: int
 
 
 def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[ContractMonthTotal]:

@@ -1,7 +1,10 @@
 """Timesheet imports: upload, preview, confirm; batches, their files, rejected rows, rollback."""
 
 import io
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,11 +28,13 @@ from clauses.forms.imports import BatchFilterForm, ConfirmForm, UploadForm
 from clauses.messages import imports as messages
 from clauses.messages import labels
 from clauses.models import BatchState, Contract
-from clauses.services import batches, timesheets
+from clauses.services import batches, listing, timesheets
+from imports.read import Limits
 from imports.results import ImportReport
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ISSUES_PER_PAGE = 100
 
 
 def _pending_folder() -> Path:
@@ -69,20 +74,24 @@ def new() -> str | Response:
     upload = timesheets.PendingUpload(
         token=timesheets.new_token(),
         user_id=viewer.id,
-        filename=form.file.data.filename or "releve",
+        filename=timesheets.sent_name(form.file.data.filename or ""),
         as_of=form.as_of.data,
         contract=form.contract.data or None,
         contractor_id=policy.upload_scope(viewer),
     )
-    timesheets.save_pending(_pending_folder(), upload, form.file.data.read())
+    return _analyse(upload, form.file.data.read())
+
+
+def _analyse(upload: timesheets.PendingUpload, content: bytes) -> Response:
+    """The file read and checked once, its preview kept with it until the confirmation."""
+    try:
+        report = _run(upload, content, commit=False)
+    except ClausesError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("imports.new"))
+    preview = timesheets.preview_of(db.session(), report, policy.sees_true_outcome(web.user()))
+    timesheets.save_pending(_pending_folder(), upload, content, preview)
     return redirect(url_for("imports.preview", token=upload.token))
-
-
-def _pending_or_404(token: str) -> tuple[timesheets.PendingUpload, bytes]:
-    pending = timesheets.load_pending(_pending_folder(), token, web.user().id)
-    if pending is None:
-        abort(404)
-    return pending
 
 
 def _run(upload: timesheets.PendingUpload, content: bytes, commit: bool) -> ImportReport:
@@ -95,29 +104,49 @@ def _run(upload: timesheets.PendingUpload, content: bytes, commit: bool) -> Impo
         uploader=web.user(),
         contractor_id=upload.contractor_id,
         commit=commit,
+        limits=Limits.from_settings(current_app.config),
     )
 
 
 @bp.route("/preview/<token>")
 @web.requires(policy.can_upload)
-def preview(token: str) -> str | Response:
-    upload, content = _pending_or_404(token)
-    try:
-        report = _run(upload, content, commit=False)
-    except ClausesError as error:
-        timesheets.discard_pending(_pending_folder(), token)
-        flash(error.message, "danger")
-        return redirect(url_for("imports.new"))
-    true_outcome = policy.sees_true_outcome(web.user())
+def preview(token: str) -> str:
+    found = timesheets.load_preview(_pending_folder(), token, web.user().id)
+    if found is None:
+        abort(404)
+    upload, shown = found
     return render_template(
         "imports/preview.html",
         upload=upload,
-        counts=report.counts(true_outcome),
-        errors=messages.shown(report.errors),
-        warnings=messages.shown(report.warnings_seen(true_outcome)),
-        totals=timesheets.hours_by_contract_and_month(db.session(), report),
+        counts=shown.counts,
+        totals=listing.page_of(
+            shown.totals, request.args.get("totals_page", 1, type=int), ISSUES_PER_PAGE
+        ),
         form=ConfirmForm(),
+        **issue_lists(shown.errors, shown.warnings),
     )
+
+
+def issue_lists(
+    errors: Sequence[messages.IssueLike], warnings: Sequence[messages.IssueLike], paged: bool = True
+) -> dict[str, Any]:
+    """A page of the errors and one of the warnings, each with its counts per code: a file of
+    300,000 rejected rows gives a page, not 80 MB of HTML. Not paged (a page that keeps no
+    report, as after a reference file): the first page only."""
+    lists: dict[str, Any] = {"paged": paged}
+    for name, issues in (("errors", errors), ("warnings", warnings)):
+        number = request.args.get(f"{name}_page", 1, type=int) if paged else 1
+        page = listing.page_of(issues, number, ISSUES_PER_PAGE)
+        lists[name] = replace(page, items=messages.shown(page.items))
+        lists[f"{name}_by_code"] = messages.by_code(issues)
+    return lists
+
+
+def _pending_or_404(token: str) -> tuple[timesheets.PendingUpload, bytes]:
+    pending = timesheets.load_pending(_pending_folder(), token, web.user().id)
+    if pending is None:
+        abort(404)
+    return pending
 
 
 @bp.route("/preview/<token>/confirm", methods=["POST"])
@@ -147,7 +176,8 @@ def confirm(token: str) -> Response:
 @bp.route("/preview/<token>/cancel", methods=["POST"])
 @web.requires(policy.can_upload)
 def cancel(token: str) -> Response:
-    _pending_or_404(token)
+    if timesheets.pending_upload(_pending_folder(), token, web.user().id) is None:
+        abort(404)
     timesheets.discard_pending(_pending_folder(), token)
     flash(_("The import is cancelled: nothing was recorded."), "info")
     return redirect(url_for("imports.new"))
@@ -160,11 +190,11 @@ def detail(batch_id: int) -> str:
     return render_template(
         "imports/detail.html",
         batch=batch,
-        errors=messages.shown(batch.report.get("errors", [])),
-        warnings=messages.shown(
-            timesheets.batch_warnings(batch, policy.sees_true_outcome(web.user()))
-        ),
         form=ConfirmForm(),
+        **issue_lists(
+            batch.report.get("errors", []),
+            timesheets.batch_warnings(batch, policy.sees_true_outcome(web.user())),
+        ),
     )
 
 

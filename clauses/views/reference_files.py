@@ -7,7 +7,7 @@ shows what was created, updated and refused, row by row.
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, render_template
+from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -17,9 +17,11 @@ from clauses.extensions import db
 from clauses.forms.imports import ReferenceFileForm
 from clauses.messages import imports as messages
 from clauses.models import User
+from clauses.views.imports import issue_lists
+from imports.read import Limits
 from imports.records import ReferenceImportReport
 
-Importer = Callable[[Session, User | None, bytes, str], ReferenceImportReport]
+Importer = Callable[[Session, User | None, bytes, str, Limits], ReferenceImportReport]
 
 
 def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
@@ -28,7 +30,8 @@ def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            report = importer(db.session(), web.user(), upload.read(), upload.filename or "")
+            content, limits = upload.read(), Limits.from_settings(current_app.config)
+            report = importer(db.session(), web.user(), content, upload.filename or "", limits)
         except ClausesError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -44,6 +47,5 @@ def import_page(importer: Importer, title: str, columns: str, back: str) -> str:
 def _report(report: ReferenceImportReport) -> dict[str, Any]:
     return {
         "summary": messages.reference_summary(report),
-        "errors": messages.shown(report.errors),
-        "warnings": messages.shown(report.warnings),
+        **issue_lists(report.errors, report.warnings, paged=False),
     }
