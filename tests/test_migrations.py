@@ -15,7 +15,7 @@ from clauses import create_app
 from clauses.extensions import db
 from tests.conftest import own_database
 
-BEFORE_UNIQUE_FILES = "59400d4e3716"
+BEFORE_UNIQUE_FILES = "bd901be5379e"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """one committed batch per file; each entry holds its latest committed line
 
 Revision ID: 4f5af7432bcd
-Revises: 59400d4e3716
+Revises: bd901be5379e
 Create Date: 2026-12-01 04:59:05
 
 Imports that ran at the same time could commit the same bytes twice, and a later correction
@@ -29,7 +29,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4f5af7432bcd"
-down_revision = "59400d4e3716"
+down_revision = "bd901be5379e"
 branch_labels = None
 depends_on = None
 
