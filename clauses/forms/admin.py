@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from clauses.forms.fields import member, optional_id, options
+from clauses.forms.fields import in_id_range, member, optional_id, options
 from clauses.models import OrganisationKind, Role
 from clauses.rules.compliance import Thresholds
 from clauses.services.accounts import AccountChanges, NewAccount, UserFilters
@@ -166,6 +166,6 @@ class AuditFilterForm(Form):
         return EventFilters(
             action=self.action.data or None,
             object_type=self.object_type.data or None,
-            user_id=int(user) if user.isdigit() else None,
+            user_id=in_id_range(int(user)) if user.isdigit() else None,
             without_user=user == WITHOUT_USER,
         )

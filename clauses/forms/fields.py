@@ -32,12 +32,23 @@ def options(pairs: Iterable[tuple[Any, Any]], empty: Any = None) -> list[SelectC
     return first + [SelectChoice(str(value), str(label)) for value, label in pairs]
 
 
+# Every id is a PostgreSQL integer (int4). A larger number names no record, and the database
+# refuses to compare it (NumericValueOutOfRange on PostgreSQL, OverflowError on SQLite).
+MAX_ID = 2**31 - 1
+
+
+def in_id_range(number: int | None) -> int | None:
+    """The number if the database can compare it with an id (or use it as a page), else None."""
+    return number if number is not None and -MAX_ID - 1 <= number <= MAX_ID else None
+
+
 def optional_id(value: object) -> int | None:
-    """A select's "" (the "all" or "choose" option) is None; anything else an id. Garbage is
-    not a choice: WTForms reports it, and a list's filter leaves it out."""
+    """A select's "" (the "all" or "choose" option) is None; anything else an id, and a number
+    no id can have is None too. Garbage is not a choice: WTForms reports it, and a list's filter
+    leaves it out."""
     if value is None or value in ("", "None"):
         return None
-    return int(str(value))
+    return in_id_range(int(str(value)))
 
 
 def member(enum: type[E], value: object) -> E | None:
@@ -74,7 +85,7 @@ class ListForm(Form):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
     sort = HiddenField()
     order = HiddenField()
-    page = IntegerField(default=1)
+    page = IntegerField(default=1, filters=[in_id_range])
 
     def listing_args(self) -> dict[str, Any]:
         return {"sort": self.sort.data, "order": self.order.data, "page": self.page.data or 1}

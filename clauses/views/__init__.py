@@ -5,17 +5,30 @@ from typing import Any
 from flask import Flask, flash, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from clauses.access import web
 from clauses.errors import ClausesError
+from clauses.forms.fields import MAX_ID
 from clauses.messages import audit as audit_text
 from clauses.messages import labels, month_name
 from clauses.views import navigation
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in a route is an id: past the database's integer no route matches (404),
+    rather than a query the database refuses."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def register(app: Flask) -> None:
     from clauses.views import admin, auth, contracts, dashboard, imports, participants, reminders
 
+    # Before the blueprints: their rules find their converters when they are added.
+    app.url_map.converters["int"] = IdConverter
     for module in (auth, dashboard, contracts, participants, imports, reminders, admin):
         app.register_blueprint(module.bp)
     app.register_error_handler(ClausesError, _clauses_error)
