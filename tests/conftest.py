@@ -8,7 +8,7 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -32,13 +32,14 @@ FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
 PASSWORD = "correct horse battery"
 
 
-def _test_database(tmp_root: Path) -> Iterator[str]:
-    """A database of this run's own: a new SQLite file, or a new PostgreSQL database."""
+def _test_database(tmp_root: Path, suffix: str = "") -> Iterator[str]:
+    """A database of this run's own: a new SQLite file, or a new PostgreSQL database; a suffix
+    names another one (a scratch database, for tests that commit for real)."""
     server_url = os.environ.get("CLAUSES_TEST_DATABASE_URL")
+    name = f"clauses_test_{os.getpid()}{suffix}"
     if not server_url:
-        yield f"sqlite:///{tmp_root / 'clauses-test.db'}"
+        yield f"sqlite:///{tmp_root / name}.db"
         return
-    name = f"clauses_test_{os.getpid()}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -51,26 +52,39 @@ def _test_database(tmp_root: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def app_settings(url: str, **settings: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SERVER_NAME": None,
+        # No test reaches a real mail server: a port nothing listens on, unless a test
+        # takes the `mailbox` fixture (a local SMTP server).
+        "MAIL_HOST": "127.0.0.1",
+        "MAIL_PORT": free_port(),
+        **settings,
+    }
+
+
+@contextmanager
+def another_app(url: str, **settings: Any) -> Iterator[Flask]:
+    """An app of its own on a database (its engine closed at the end); requests still go
+    through the test's session unless the test gives the app a session of its own."""
+    other = create_app(app_settings(url, **settings))
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     root = tmp_path_factory.mktemp("clauses")
     database = _test_database(root)
     url = next(database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE_URL": url,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-            "SERVER_NAME": None,
-            # No test reaches a real mail server: a port nothing listens on, unless a test
-            # takes the `mailbox` fixture (a local SMTP server).
-            "MAIL_HOST": "127.0.0.1",
-            "MAIL_PORT": free_port(),
-        }
-    )
+    app = create_app(app_settings(url))
     with app.app_context():
         # Drop what an earlier run left (alembic_version too): tests use the migrations' schema.
         leftover = sa.MetaData()
@@ -82,6 +96,23 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.session.remove()
         db.engine.dispose()
     next(database, None)
+
+
+@pytest.fixture
+def scratch_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """`scratch_database("name")`: an empty database apart from the tests' one (a SQLite file
+    alone in its folder, or a PostgreSQL database), for tests that commit for real."""
+    made: list[Iterator[str]] = []
+
+    def new(name: str) -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        made.append(_test_database(folder, f"_{name}"))
+        return next(made[-1])
+
+    yield new
+    for database in made:
+        next(database, None)
 
 
 @pytest.fixture(autouse=True)

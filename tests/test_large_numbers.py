@@ -4,8 +4,10 @@ page in a query string is no filter; never a 500, on SQLite as on PostgreSQL."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
-from tests.conftest import csrf_token, login
+from clauses.extensions import db
+from tests.conftest import another_app, csrf_token, login, page_text
 
 HUGE = "99999999999999999999"  # past PostgreSQL's bigint and SQLite's 64-bit integers
 INT4_PAST = str(2**31)  # past PostgreSQL's integer, the type of every id
@@ -65,3 +67,24 @@ def test_a_huge_id_in_a_path_is_not_found(app, world, number):
         for method in methods:
             response = client.open(path, method=method, data={"csrf_token": token})
             assert (endpoint, method, response.status_code) == (endpoint, method, 404)
+
+
+def test_a_database_error_rolls_back_before_the_error_page(app, world, db_session):
+    """On PostgreSQL a failed statement aborts the transaction: the error page, which loads the
+    signed-in user, failed as well (InFailedSqlTransaction), and so did every later request on
+    the same session, until the error handler rolled back."""
+    db_session.commit()  # the world outlives that rollback (the test's transaction still ends)
+    with another_app(app.config["DATABASE_URL"], PROPAGATE_EXCEPTIONS=False) as failing:
+
+        @failing.route("/fails")
+        def fails() -> str:
+            db.session.execute(sa.text("SELECT * FROM no_such_table"))
+            return "unreachable"
+
+        client = failing.test_client()
+        login(client, world.contractor)
+        response = client.get("/fails")
+        assert response.status_code == 500
+        assert "Une erreur s'est produite de notre côté" in page_text(response)
+        assert 'data-testid="who"' in page_text(response)  # the page knew who was signed in
+        assert client.get("/").status_code == 200

@@ -1,0 +1,92 @@
+"""Operations (issue 13): a friendly page while the database is away, and recovery when it
+returns."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from clauses.extensions import db
+from clauses.models import Role, User
+from clauses.services import accounts
+from tests.conftest import PASSWORD, another_app, login, page_text
+
+
+@contextmanager
+def app_on(url: str, monkeypatch, **settings) -> Iterator[Flask]:
+    """An app on a scratch database, committing for real through a session of its own."""
+    with another_app(url, **settings) as other:
+        with other.app_context():
+            engine = db.engine
+        own = sessionmaker(bind=engine, expire_on_commit=False)
+        monkeypatch.setattr(db, "session", scoped_session(own))
+        yield other
+
+
+def migrated_with_admin(app: Flask) -> User:
+    with app.app_context():
+        upgrade()
+        admin = accounts.save_user(
+            db.session(),
+            actor=None,
+            email="admin@example.fr",
+            role=Role.ADMIN,
+            organisation_ref=None,
+            password=PASSWORD,
+        )
+        db.session.commit()
+        db.session.remove()
+    return admin
+
+
+@contextmanager
+def unreachable(app: Flask, url: str) -> Iterator[None]:
+    """The database away for the block, then back: a SQLite file's folder moved (its
+    connections closed, as a server would), or a PostgreSQL database renamed, its connections
+    cut."""
+    location = sa.make_url(url)
+    if location.get_backend_name() == "sqlite":
+        folder = Path(location.database or "").parent
+        with app.app_context():
+            db.engine.dispose()
+        folder.rename(folder.with_name("away"))
+        yield
+        folder.with_name("away").rename(folder)
+        return
+    server = sa.create_engine(os.environ["CLAUSES_TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    name = location.database
+    with server.connect() as connection:
+        connection.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        connection.execute(sa.text(f'ALTER DATABASE "{name}" RENAME TO "{name}_away"'))
+    yield
+    with server.connect() as connection:
+        connection.execute(sa.text(f'ALTER DATABASE "{name}_away" RENAME TO "{name}"'))
+    server.dispose()
+
+
+def test_an_unreachable_database_gives_a_friendly_page_then_recovers(scratch_database, monkeypatch):
+    url = scratch_database("flaky")
+    with app_on(url, monkeypatch, PROPAGATE_EXCEPTIONS=False) as flaky:
+        client = flaky.test_client()
+        login(client, migrated_with_admin(flaky))
+        with unreachable(flaky, url):
+            away = client.get("/")
+            assert away.status_code == 503
+            assert "Le service est momentanément indisponible" in page_text(away)
+            assert "Error" not in page_text(away)  # no traceback, no exception's name
+            with client.session_transaction() as session:
+                session["lang"] = "en"
+            away = client.get("/contracts/")
+            assert away.status_code == 503
+            assert "The service is temporarily unavailable" in page_text(away)
+        back = client.get("/")
+        assert back.status_code == 200
+        assert 'data-testid="who"' in page_text(back)  # still signed in
