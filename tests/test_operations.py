@@ -1,5 +1,5 @@
-"""Operations (issue 13): a friendly page while the database is away, and recovery when it
-returns."""
+"""Operations (issue 13): /health, a friendly page while the database is away and recovery when
+it returns."""
 
 import os
 from collections.abc import Iterator
@@ -54,9 +54,9 @@ def unreachable(app: Flask, url: str) -> Iterator[None]:
         folder = Path(location.database or "").parent
         with app.app_context():
             db.engine.dispose()
-        folder.rename(folder.with_name("away"))
+        away = folder.rename(folder.with_name(f"{folder.name}-away"))
         yield
-        folder.with_name("away").rename(folder)
+        away.rename(folder)
         return
     server = sa.create_engine(os.environ["CLAUSES_TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
     name = location.database
@@ -90,3 +90,37 @@ def test_an_unreachable_database_gives_a_friendly_page_then_recovers(scratch_dat
         back = client.get("/")
         assert back.status_code == 200
         assert 'data-testid="who"' in page_text(back)  # still signed in
+
+
+# /health ----------------------------------------------------------------------------------------
+
+HEALTHY = {"status": "ok", "database": "ok", "migrations": "ok"}
+FIRST_MIGRATION = "d1f45f5fdbb8"
+
+
+def test_health_says_ok_to_anyone_and_nothing_more(client):
+    response = client.get("/health")
+    assert (response.status_code, response.get_json()) == (200, HEALTHY)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_health_fails_when_the_schema_is_not_the_code_s(scratch_database, monkeypatch):
+    with app_on(scratch_database("old"), monkeypatch) as old:
+        with old.app_context():
+            upgrade(revision=FIRST_MIGRATION)
+        response = old.test_client().get("/health")
+    expected = {"status": "unavailable", "database": "ok", "migrations": "outdated"}
+    assert (response.status_code, response.get_json()) == (503, expected)
+
+
+def test_health_fails_while_the_database_is_away(scratch_database, monkeypatch):
+    url = scratch_database("away")
+    with app_on(url, monkeypatch) as flaky:
+        migrated_with_admin(flaky)
+        client = flaky.test_client()
+        with unreachable(flaky, url):
+            response = client.get("/health")
+        back = client.get("/health")
+    expected = {"status": "unavailable", "database": "unreachable", "migrations": "unknown"}
+    assert (response.status_code, response.get_json()) == (503, expected)
+    assert (back.status_code, back.get_json()) == (200, HEALTHY)

@@ -1,5 +1,7 @@
 """The database as a whole: whether it answers, whether its schema is the code's."""
 
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,6 +24,28 @@ def schema_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+@cache  # the code's migrations do not change while it runs
 def migrations_head(migrations: Path) -> str | None:
     """The latest migration of the code."""
     return ScriptDirectory(str(migrations)).get_current_head()
+
+
+@dataclass(frozen=True)
+class Health:
+    database: str  # "ok" or "unreachable"
+    migrations: str  # "ok", "outdated" (not the code's head) or "unknown" (no database)
+
+    @property
+    def ok(self) -> bool:
+        return self.database == "ok" and self.migrations == "ok"
+
+
+def health(engine: sa.Engine, migrations: Path) -> Health:
+    """What a load balancer asks: the database answers, and its schema is the code's."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+            revision = schema_revision(connection)
+    except sa.exc.DBAPIError:
+        return Health(database="unreachable", migrations="unknown")
+    return Health("ok", "ok" if revision == migrations_head(migrations) else "outdated")

@@ -28,11 +28,20 @@ class IdConverter(IntegerConverter):
 
 
 def register(app: Flask) -> None:
-    from clauses.views import admin, auth, contracts, dashboard, imports, participants, reminders
+    from clauses.views import (
+        admin,
+        auth,
+        contracts,
+        dashboard,
+        health,
+        imports,
+        participants,
+        reminders,
+    )
 
     # Before the blueprints: their rules find their converters when they are added.
     app.url_map.converters["int"] = IdConverter
-    for module in (auth, dashboard, contracts, participants, imports, reminders, admin):
+    for module in (auth, dashboard, contracts, participants, imports, reminders, admin, health):
         app.register_blueprint(module.bp)
     app.register_error_handler(ClausesError, _clauses_error)
     for status in (400, 403, 404, 405, 413):
