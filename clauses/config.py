@@ -43,6 +43,8 @@ class Defaults:
     # The command line speaks French unless told otherwise (CLAUSES_CLI_LOCALE=en).
     CLI_LOCALE = "fr"
     PAGE_SIZE = 25
+    # One JSON line per request on stderr (views/request_log.py). None: on, except in tests.
+    REQUEST_LOG: bool | None = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # Where users reach the app (e.g. "https://clauses.example.fr"): e-mails link to its pages.
     # None: e-mails say where to click instead of giving a link.

@@ -1,11 +1,13 @@
-"""Operations (issue 13): /health, a friendly page while the database is away and recovery when
-it returns."""
+"""Operations (issue 13): /health, one log line per request, a friendly page while the
+database is away and recovery when it returns."""
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
@@ -124,3 +126,76 @@ def test_health_fails_while_the_database_is_away(scratch_database, monkeypatch):
     expected = {"status": "unavailable", "database": "unreachable", "migrations": "unknown"}
     assert (response.status_code, response.get_json()) == (503, expected)
     assert (back.status_code, back.get_json()) == (200, HEALTHY)
+
+
+# One JSON line per request ----------------------------------------------------------------------
+
+LOG_KEYS = {"time", "request_id", "user_id", "method", "route", "endpoint", "status", "duration_ms"}
+
+
+@pytest.fixture
+def request_log(app, monkeypatch, capsys):
+    """The log lines the requests made in the block write (the setting is off in tests)."""
+    monkeypatch.setitem(app.config, "REQUEST_LOG", True)
+
+    def lines() -> list[dict]:
+        return [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+
+    return lines
+
+
+def test_a_request_logs_one_line_without_the_names_searched(app, world, request_log):
+    client = app.test_client()
+    login(client, world.facilitator)
+    request_log()  # the sign-in's lines
+    response = client.get("/participants/?q=Diallo+Awa&sort=name")
+    assert response.status_code == 200
+    [line] = request_log()
+    assert set(line) == LOG_KEYS
+    assert line["user_id"] == world.facilitator.id
+    assert (line["method"], line["route"], line["status"]) == ("GET", "/participants/", 200)
+    assert line["endpoint"] == "participants.index"
+    assert line["request_id"] == response.headers["X-Request-ID"]
+    assert 0 < line["duration_ms"] < 60_000
+    assert "diallo" not in json.dumps(line).lower()
+    assert "awa" not in json.dumps(line).lower()
+
+
+def test_the_log_names_the_route_not_the_path(app, world, request_log):
+    client = app.test_client()
+    login(client, world.admin)
+    request_log()
+    client.get(f"/participants/{world.participant.id}")
+    client.get("/no-such-page")
+    client.post("/participants/new", data={"last_name": "Diallo"})  # no CSRF token: 400
+    lines = [(line["route"], line["status"]) for line in request_log()]
+    assert lines == [
+        ("/participants/<int:participant_id>", 200),
+        (None, 404),
+        ("/participants/new", 400),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("incoming", "kept"),
+    [
+        ("3f2a9c1e-77aa-4c1b-9d5e-0123456789ab", True),
+        ("lb.req_42", True),
+        ("Diallo Awa", False),
+        ("x" * 129, False),
+        ("", False),
+    ],
+)
+def test_a_sane_request_id_is_kept_and_echoed(client, request_log, incoming, kept):
+    response = client.get("/health", headers={"X-Request-ID": incoming})
+    [line] = request_log()
+    assert line["request_id"] == response.headers["X-Request-ID"]
+    assert (line["request_id"] == incoming) == kept
+    if not kept:
+        assert len(line["request_id"]) == 32  # a fresh uuid4, in hex
+    assert line["user_id"] is None
+
+
+def test_the_log_is_off_in_tests_unless_asked(client, capsys):
+    client.get("/health")
+    assert capsys.readouterr().err == ""

@@ -15,7 +15,7 @@ from clauses.forms.fields import MAX_ID
 from clauses.messages import audit as audit_text
 from clauses.messages import labels, month_name
 from clauses.services import database
-from clauses.views import navigation
+from clauses.views import navigation, request_log
 
 
 class IdConverter(IntegerConverter):
@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for module in (auth, dashboard, contracts, participants, imports, reminders, admin, health):
         app.register_blueprint(module.bp)
+    request_log.register(app)
     app.register_error_handler(ClausesError, _clauses_error)
     for status in (400, 403, 404, 405, 413):
         app.register_error_handler(status, _http_error)
