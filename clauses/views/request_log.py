@@ -29,7 +29,8 @@ def register(app: Flask) -> None:
     request_started.connect(_start, app)
     app.after_request(_finish)
     if not logger.handlers:
-        handler = logging.StreamHandler(wsgi_errors_stream)
+        # Flask types its proxy as the stream it stands for (its own default_handler ignores it).
+        handler = logging.StreamHandler(wsgi_errors_stream)  # type: ignore[call-overload]
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
