@@ -93,6 +93,12 @@ class WeakPassword(InvalidValue):
     code = "weak_password"  # minimum
 
 
+class InvalidEmail(InvalidValue):
+    """An address the sign-in form would refuse (address)."""
+
+    code = "invalid_email"
+
+
 class PasswordRequired(InvalidValue):
     code = "password_required"
 

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from clauses.forms.auth import AccountEmail
 from clauses.forms.fields import in_id_range, member, optional_id, options
 from clauses.models import OrganisationKind, Role
 from clauses.rules.compliance import Thresholds
@@ -44,7 +45,9 @@ class AccountFields(FlaskForm):
 
 class NewUserForm(AccountFields):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_email]
+        _l("E-mail"),
+        validators=[DataRequired(), AccountEmail(), Length(max=254)],
+        filters=[_email],
     )
     password = PasswordField(
         _l("Initial password"),
