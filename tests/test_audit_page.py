@@ -32,6 +32,7 @@ from clauses.services import (
     demo,
     organisations,
     participants,
+    reads,
     reminders,
     sessions,
 )
@@ -142,6 +143,7 @@ def _participant(db_session, admin):
     )
     participants.set_eligibility(db_session, admin, person, validated=True)
     participants.set_eligibility(db_session, admin, person, validated=False)
+    reads.participant_viewed(db_session, admin, person)
 
 
 def _imports(db_session, admin):
@@ -151,7 +153,9 @@ def _imports(db_session, admin):
     report = import_timesheet(
         db_session, sheet, "releve.xlsx", as_of=AS_OF, uploader=admin, commit=True
     )
-    roll_back_batch(db_session, db_session.get(ImportBatch, report.batch_id), admin)
+    batch = db_session.get(ImportBatch, report.batch_id)
+    reads.batch_file_downloaded(db_session, admin, batch)
+    roll_back_batch(db_session, batch, admin)
     content = (FIXTURES / "contracts.xlsx").read_bytes()
     contracts_import.import_contracts(db_session, admin, content, "contracts.xlsx")
 

@@ -31,6 +31,8 @@ ACTIONS: dict[str, LazyString] = {
     "declare_no_hours": _l("nothing to report declared"),
     "send_reminders": _l("reminders sent"),
     "demo_loaded": _l("demo world loaded"),
+    "participant_viewed": _l("person's page viewed"),
+    "batch_file_downloaded": _l("original hour sheet downloaded"),
 }
 
 OBJECTS: dict[str, LazyString] = {

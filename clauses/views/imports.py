@@ -25,7 +25,7 @@ from clauses.forms.imports import BatchFilterForm, ConfirmForm, UploadForm
 from clauses.messages import imports as messages
 from clauses.messages import labels
 from clauses.models import BatchState, Contract
-from clauses.services import batches, timesheets
+from clauses.services import batches, reads, timesheets
 from imports.results import ImportReport
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -166,6 +166,8 @@ def detail(batch_id: int) -> str:
 @web.requires(policy.can_upload)
 def download(batch_id: int) -> Response:
     batch = web.batch_or_404(batch_id)
+    reads.batch_file_downloaded(db.session(), web.user(), batch)
+    db.session.commit()
     return _attachment(batch.content, batch.filename)
 
 
