@@ -79,6 +79,17 @@ def another_app(url: str, **settings: Any) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@contextmanager
+def app_on(url: str, monkeypatch: pytest.MonkeyPatch, **settings: Any) -> Iterator[Flask]:
+    """An app on a scratch database, committing for real through a session of its own."""
+    with another_app(url, **settings) as other:
+        with other.app_context():
+            engine = db.engine
+        own = sessionmaker(bind=engine, expire_on_commit=False)
+        monkeypatch.setattr(db, "session", scoped_session(own))
+        yield other
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     root = tmp_path_factory.mktemp("clauses")

@@ -11,23 +11,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from clauses.extensions import db
 from clauses.models import Role, User
 from clauses.services import accounts
-from tests.conftest import PASSWORD, another_app, login, page_text
-
-
-@contextmanager
-def app_on(url: str, monkeypatch, **settings) -> Iterator[Flask]:
-    """An app on a scratch database, committing for real through a session of its own."""
-    with another_app(url, **settings) as other:
-        with other.app_context():
-            engine = db.engine
-        own = sessionmaker(bind=engine, expire_on_commit=False)
-        monkeypatch.setattr(db, "session", scoped_session(own))
-        yield other
+from tests.conftest import PASSWORD, app_on, login, page_text
 
 
 def migrated_with_admin(app: Flask) -> User:

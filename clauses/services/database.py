@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+
+from clauses.config import bundled
 
 
 def reachable(engine: sa.Engine) -> bool:
@@ -24,10 +25,14 @@ def schema_revision(connection: sa.Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def migrations() -> ScriptDirectory:
+    return ScriptDirectory(str(bundled("migrations")))
+
+
 @cache  # the code's migrations do not change while it runs
-def migrations_head(migrations: Path) -> str | None:
+def migrations_head() -> str | None:
     """The latest migration of the code."""
-    return ScriptDirectory(str(migrations)).get_current_head()
+    return migrations().get_current_head()
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Health:
         return self.database == "ok" and self.migrations == "ok"
 
 
-def health(engine: sa.Engine, migrations: Path) -> Health:
+def health(engine: sa.Engine) -> Health:
     """What a load balancer asks: the database answers, and its schema is the code's."""
     try:
         with engine.connect() as connection:
@@ -48,4 +53,4 @@ def health(engine: sa.Engine, migrations: Path) -> Health:
             revision = schema_revision(connection)
     except sa.exc.DBAPIError:
         return Health(database="unreachable", migrations="unknown")
-    return Health("ok", "ok" if revision == migrations_head(migrations) else "outdated")
+    return Health("ok", "ok" if revision == migrations_head() else "outdated")
