@@ -8,6 +8,7 @@ import stat
 import sys
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -17,8 +18,8 @@ from flask_migrate import upgrade
 from clauses.access import policy
 from clauses.extensions import db
 from clauses.models import AuditLog
-from clauses.services import backups, programme
-from tests.conftest import app_on
+from clauses.services import backups, demo, programme
+from tests.conftest import app_on, login, page_text
 
 TODAY = date.today()  # the demo's world is today's
 ON_POSTGRESQL = bool(os.environ.get("CLAUSES_TEST_DATABASE_URL"))
@@ -73,6 +74,10 @@ def test_backup_then_restore_gives_the_same_figures(demo_backup, scratch_databas
         assert (event.action, event.user_id) == ("restore", None)
         assert event.details["file"] == str(backup)
         assert target.test_client().get("/health").status_code == 200
+        client = target.test_client()
+        login(client, SimpleNamespace(email=demo.ACCOUNTS[0][0]), demo.DEMO_PASSWORD)
+        audit_page = page_text(client.get("/admin/audit"))
+        assert "base restaurée depuis une sauvegarde" in audit_page
 
 
 def test_restore_refuses_a_database_that_holds_data(demo_backup, scratch_database, monkeypatch):
