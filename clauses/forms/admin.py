@@ -20,8 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from clauses.forms.auth import AccountEmail
-from clauses.forms.fields import in_id_range, member, optional_id, options
+from clauses.forms.fields import AccountEmail, in_id_range, member, optional_id, options
 from clauses.models import OrganisationKind, Role
 from clauses.rules.compliance import Thresholds
 from clauses.services.accounts import AccountChanges, NewAccount, UserFilters

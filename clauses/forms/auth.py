@@ -1,24 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Length
 
-from clauses.errors import InvalidEmail
-from clauses.services import accounts
-
-# WTForms' Email validator's message, translated by WTForms' catalogue (not extracted into ours).
-WTFORMS_EMAIL_MESSAGE = "Invalid email address."
-
-
-class AccountEmail:
-    """An account's address: the accounts service's rule, the one `create-user` applies too,
-    said in WTForms' own words (as its Email validator does)."""
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        try:
-            accounts.check_email(field.data or "")
-        except InvalidEmail as error:
-            raise ValidationError(field.gettext(WTFORMS_EMAIL_MESSAGE)) from error
+from clauses.forms.fields import AccountEmail
 
 
 class LoginForm(FlaskForm):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DecimalField,
+    Field,
     Form,
     HiddenField,
     IntegerField,
@@ -17,10 +18,12 @@ from wtforms import (
     SelectField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
+from clauses.errors import InvalidEmail
 from clauses.messages.labels import selection_label
 from clauses.rules.urgency import ALL, MISSING_REPORT, NEEDS_ACTION, SELECTIONS
+from clauses.services import accounts
 from clauses.services.contract_filters import ContractFilterOptions, ContractFilters
 
 E = TypeVar("E", bound=StrEnum)
@@ -57,6 +60,21 @@ def member(enum: type[E], value: object) -> E | None:
         return enum(str(value))
     except ValueError:
         return None
+
+
+# WTForms' Email validator's message, translated by WTForms' catalogue (not extracted into ours).
+WTFORMS_EMAIL_MESSAGE = "Invalid email address."
+
+
+class AccountEmail:
+    """An account's address: the accounts service's rule, the one `create-user` applies too,
+    said in WTForms' own words (as its Email validator does)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        try:
+            accounts.check_email(field.data or "")
+        except InvalidEmail as error:
+            raise ValidationError(field.gettext(WTFORMS_EMAIL_MESSAGE)) from error
 
 
 class BlankIsNone:
