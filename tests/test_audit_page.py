@@ -98,9 +98,9 @@ def history(app, db_session, monkeypatch):
     filters = ContractFilters(buyer_id=buyer.id, selection="behind")
     contract_export.export_rows(db_session, admin, filters, AS_OF, "xlsx")
     reminders.send_reminders(db_session, admin, AS_OF, app.config)  # no server: failed
-    backups.record_backup(db_session, admin, Path("/var/backups/clauses.backup"))
-    restored = backups.Restored("d1f45f5fdbb8", upgrade_needed=True)
-    backups.record_restore(db_session, None, Path("/var/backups/clauses.backup"), restored)
+    dump = Path("/var/sauvegardes/clauses-2026-09-07.dump")
+    backups.record_backup(db_session, admin, dump)
+    backups.record_restore(db_session, None, dump, backups.Restored("d1f45f5fdbb8", True))
     db_session.commit()
     recorded = set(db_session.scalars(sa.select(AuditLog.action).distinct()))
     assert recorded == set(ACTIONS)

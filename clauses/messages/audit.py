@@ -34,7 +34,7 @@ ACTIONS: dict[str, LazyString] = {
     "participant_viewed": _l("person's page viewed"),
     "batch_file_downloaded": _l("original hour sheet downloaded"),
     "backup": _l("database backed up"),
-    "restore": _l("database restored from a backup"),
+    "restore": _l("database restored from a saved copy"),
 }
 
 OBJECTS: dict[str, LazyString] = {
