@@ -26,6 +26,7 @@ from clauses.models import Role
 from clauses.rules.compliance import reporting_month
 from clauses.services import (
     accounts,
+    backups,
     compliance,
     contracts_import,
     demo,
@@ -84,6 +85,8 @@ def register(app: Flask) -> None:
         declare_no_hours,
         purge_eligibility,
         send_reminders,
+        backup,
+        restore,
     ):
         app.cli.add_command(command)
 
@@ -495,3 +498,34 @@ def purge_eligibility(dry_run: bool) -> None:
             count,
         )
     )
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def backup(file: Path) -> None:
+    """Copy the whole database to FILE, consistent while the app runs (SQLite: a database file;
+    PostgreSQL: a pg_dump archive)."""
+    backups.backup(db.engine, file)
+    backups.record_backup(db.session(), None, file)
+    db.session.commit()
+    click.echo(_("Backup written to %(file)s.", file=file))
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds data.")
+@reports_errors
+def restore(file: Path, force: bool) -> None:
+    """Replace the whole database with a backup made by `clauses backup`; a backup of an older
+    version is then upgraded to the code's schema."""
+    restored = backups.restore(db.engine, file, force=force)
+    if restored.upgrade_needed:
+        upgrade()
+    backups.record_restore(db.session(), None, file, restored)
+    db.session.commit()
+    click.echo(_("Database restored from %(file)s.", file=file))
+    if restored.upgrade_needed:
+        click.echo(_("Its schema was upgraded to this version's."))

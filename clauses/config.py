@@ -46,6 +46,8 @@ class Defaults:
     # giving up with "database is locked". PostgreSQL writers wait for their row locks.
     SQLITE_BUSY_TIMEOUT = 60.0
     PAGE_SIZE = 25
+    # One JSON line per request on stderr (views/request_log.py). None: on, except in tests.
+    REQUEST_LOG: bool | None = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # the web's upload limit, and the command line's
     # What reading one imported file may take (imports.read.Limits): rows per sheet (a real hour
     # sheet has a few thousand), and the memory of the process that reads a workbook.

@@ -99,6 +99,12 @@ class WeakPassword(InvalidValue):
     code = "weak_password"  # minimum
 
 
+class InvalidEmail(InvalidValue):
+    """An address the sign-in form would refuse (address)."""
+
+    code = "invalid_email"
+
+
 class PasswordRequired(InvalidValue):
     code = "password_required"
 
@@ -241,3 +247,36 @@ class DatabaseNotEmpty(ClausesError):
     (organisations, accounts, contracts, participants: how many are there)."""
 
     code = "database_not_empty"
+
+
+# Backup and restore (params in comments)
+
+
+class BackupNotWritten(ClausesError):
+    code = "backup_not_written"  # path, reason
+
+
+class BackupToolMissing(ClausesError):
+    code = "backup_tool_missing"  # tool
+
+
+class BackupToolFailed(ClausesError):
+    code = "backup_tool_failed"  # tool, detail
+
+
+class NotABackup(ClausesError):
+    """Not a backup of Clauses for this kind of database (path, kind: SQLite or PostgreSQL)."""
+
+    code = "not_a_backup"
+
+
+class BackupFromNewerCode(ClausesError):
+    """A backup at a migration this code does not know (revision)."""
+
+    code = "backup_from_newer_code"
+
+
+class RestoreOverData(ClausesError):
+    """A restore replaces everything: a database that holds data needs --force."""
+
+    code = "restore_over_data"

@@ -8,7 +8,7 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -53,26 +53,50 @@ def own_database(tmp_root: Path, purpose: str) -> Iterator[str]:
         admin.dispose()
 
 
+def app_settings(url: str, **settings: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": url,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SERVER_NAME": None,
+        # No test reaches a real mail server: a port nothing listens on, unless a test
+        # takes the `mailbox` fixture (a local SMTP server).
+        "MAIL_HOST": "127.0.0.1",
+        "MAIL_PORT": free_port(),
+        **settings,
+    }
+
+
+@contextmanager
+def another_app(url: str, **settings: Any) -> Iterator[Flask]:
+    """An app of its own on a database (its engine closed at the end); requests still go
+    through the test's session unless the test gives the app a session of its own."""
+    other = create_app(app_settings(url, **settings))
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+@contextmanager
+def app_on(url: str, monkeypatch: pytest.MonkeyPatch, **settings: Any) -> Iterator[Flask]:
+    """An app on a scratch database, committing for real through a session of its own."""
+    with another_app(url, **settings) as other:
+        with other.app_context():
+            engine = db.engine
+        own = sessionmaker(bind=engine, expire_on_commit=False)
+        monkeypatch.setattr(db, "session", scoped_session(own))
+        yield other
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     root = tmp_path_factory.mktemp("clauses")
     database = own_database(root, "test")
     url = next(database)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE_URL": url,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-            "SERVER_NAME": None,
-            # No test reaches a real mail server: a port nothing listens on, unless a test
-            # takes the `mailbox` fixture (a local SMTP server).
-            "MAIL_HOST": "127.0.0.1",
-            "MAIL_PORT": free_port(),
-        }
-    )
+    app = create_app(app_settings(url))
     with app.app_context():
         # Drop what an earlier run left (alembic_version too): tests use the migrations' schema.
         leftover = sa.MetaData()
@@ -84,6 +108,23 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.session.remove()
         db.engine.dispose()
     next(database, None)
+
+
+@pytest.fixture
+def scratch_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """`scratch_database("name")`: an empty database apart from the tests' one (a SQLite file
+    alone in its folder, or a PostgreSQL database), for tests that commit for real."""
+    made: list[Iterator[str]] = []
+
+    def new(name: str) -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        made.append(own_database(folder, name))
+        return next(made[-1])
+
+    yield new
+    for database in made:
+        next(database, None)
 
 
 @pytest.fixture(autouse=True)

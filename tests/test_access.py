@@ -10,11 +10,13 @@ from flask import url_for
 
 from clauses.access import policy
 from clauses.access.web import TEMPLATE_PERMISSIONS
-from clauses.models import ImportBatch, OrganisationKind, Participant, Role
+from clauses.extensions import db
+from clauses.models import OrganisationKind, Participant, Role
 from clauses.views.navigation import NAV
 from tests.conftest import csrf_token, login
 
 ROLES = ("admin", "facilitator", "buyer", "contractor")
+ANONYMOUS = "anonymous"
 TEAM_ONLY = {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 403}
 ADMIN_ONLY = {"admin": 200, "facilitator": 403, "buyer": 403, "contractor": 403}
 EVERYONE = dict.fromkeys(ROLES, 200)
@@ -25,7 +27,8 @@ def batch_of(world, contract):
     return next(e.batch_id for e in contract.hour_entries)
 
 
-# (endpoint, path from the world, expected status per role) for every GET page.
+# (endpoint, path from the world, expected status per role) for every GET page. Signed-out
+# visitors are sent to the login page, unless ANONYMOUS says otherwise.
 PAGES = [
     ("dashboard.home", lambda w: "/", EVERYONE),
     (
@@ -88,104 +91,101 @@ PAGES = [
     ("admin.audit", lambda w: "/admin/audit", ADMIN_ONLY),
     ("admin.thresholds", lambda w: "/admin/thresholds", ADMIN_ONLY),
     ("reminders.index", lambda w: "/reminders/", TEAM_ONLY),
-    ("auth.login", lambda w: "/login", dict.fromkeys(ROLES, 302)),
+    ("auth.login", lambda w: "/login", {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)}),
+    ("health.health", lambda w: "/health", {ANONYMOUS: 200, **EVERYONE}),
 ]
 
-# State changes: who is refused (the allowed roles are tested with their own pages' tests).
-REFUSED_POSTS = [
-    ("contracts.new", lambda w: "/contracts/new", {"buyer": 403, "contractor": 403}),
+# Every POST, with a valid CSRF token and an empty form: what each role gets. The right roles
+# get a redirect, the form again (200) or a validation error (400); the others 403 or 404, and
+# the database unchanged. Signed-out visitors are sent to the login page (LOGIN).
+LOGIN = "login"
+TEAM_POST = {ANONYMOUS: LOGIN, "admin": 200, "facilitator": 200, "buyer": 403, "contractor": 403}
+ADMIN_POST = {ANONYMOUS: LOGIN, "admin": 200, "facilitator": 403, "buyer": 403, "contractor": 403}
+SAVED_UNCHANGED = {**ADMIN_POST, "admin": 302}
+POSTS = [
     (
-        "contracts.edit",
-        lambda w: f"/contracts/{w.contract.id}/edit",
-        {"buyer": 403, "contractor": 403},
+        "auth.login",
+        lambda w: "/login",
+        {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},  # signed in already: to the home page
     ),
-    ("participants.new", lambda w: "/participants/new", {"buyer": 403, "contractor": 403}),
+    ("auth.logout", lambda w: "/logout", {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 302)}),
+    ("auth.language", lambda w: "/language", {ANONYMOUS: 302, **dict.fromkeys(ROLES, 302)}),
+    ("contracts.new", lambda w: "/contracts/new", TEAM_POST),
+    ("contracts.edit", lambda w: f"/contracts/{w.contract.id}/edit", TEAM_POST),
+    ("contracts.import_file", lambda w: "/contracts/import", TEAM_POST),
     (
-        "participants.edit",
-        lambda w: f"/participants/{w.participant.id}/edit",
-        {"buyer": 403, "contractor": 403},
+        "contracts.no_hours",
+        lambda w: f"/contracts/{w.contract.id}/no-hours",
+        {ANONYMOUS: LOGIN, "admin": 400, "facilitator": 400, "buyer": 403, "contractor": 400},
     ),
-    (
-        "participants.eligibility",
-        lambda w: f"/participants/{w.participant.id}/eligibility",
-        {"buyer": 403, "contractor": 403},
-    ),
-    ("imports.new", lambda w: "/imports/new", {"buyer": 403}),
-    ("contracts.no_hours", lambda w: f"/contracts/{w.contract.id}/no-hours", {"buyer": 403}),
     (
         "contracts.no_hours",
         lambda w: f"/contracts/{w.other_contract.id}/no-hours",
-        {"buyer": 403, "contractor": 404},
+        {ANONYMOUS: LOGIN, "admin": 400, "facilitator": 400, "buyer": 403, "contractor": 404},
     ),
-    ("contracts.import_file", lambda w: "/contracts/import", {"buyer": 403, "contractor": 403}),
+    ("participants.new", lambda w: "/participants/new", TEAM_POST),
+    ("participants.edit", lambda w: f"/participants/{w.participant.id}/edit", TEAM_POST),
+    ("participants.import_file", lambda w: "/participants/import", TEAM_POST),
     (
-        "participants.import_file",
-        lambda w: "/participants/import",
-        {"buyer": 403, "contractor": 403},
+        "participants.eligibility",
+        lambda w: f"/participants/{w.participant.id}/eligibility",
+        {**TEAM_POST, "admin": 302, "facilitator": 302},
     ),
+    ("imports.new", lambda w: "/imports/new", {**TEAM_POST, "contractor": 200}),
     (
         "imports.confirm",
         lambda w: "/imports/preview/" + "x" * 32 + "/confirm",
-        {"buyer": 403, "contractor": 404},
+        {ANONYMOUS: LOGIN, "admin": 404, "facilitator": 404, "buyer": 403, "contractor": 404},
     ),
     (
         "imports.cancel",
         lambda w: "/imports/preview/" + "x" * 32 + "/cancel",
-        {"buyer": 403, "contractor": 404},
+        {ANONYMOUS: LOGIN, "admin": 404, "facilitator": 404, "buyer": 403, "contractor": 404},
     ),
     (
         "imports.rollback",
         lambda w: f"/imports/{batch_of(w, w.contract)}/rollback",
-        {"buyer": 403, "contractor": 403},
+        # The administrator rolls it back; then it is rolled back already.
+        {**TEAM_POST, "admin": 302, "facilitator": 400},
     ),
     (
-        "admin.new_user",
-        lambda w: "/admin/users/new",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
+        "reminders.send",
+        lambda w: "/reminders/send",
+        {**TEAM_POST, "admin": 302, "facilitator": 302},
     ),
-    (
-        "admin.edit_user",
-        lambda w: f"/admin/users/{w.buyer.id}",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
-    ),
+    ("admin.new_user", lambda w: "/admin/users/new", ADMIN_POST),
+    # A form missing from the post keeps the record's values: saved unchanged, back to the list.
+    ("admin.edit_user", lambda w: f"/admin/users/{w.other_buyer.id}", SAVED_UNCHANGED),
     (
         "admin.deactivate_user",
-        lambda w: f"/admin/users/{w.buyer.id}/deactivate",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
+        lambda w: f"/admin/users/{w.other_buyer.id}/deactivate",
+        {**ADMIN_POST, "admin": 302},
     ),
     (
         "admin.reactivate_user",
-        lambda w: f"/admin/users/{w.buyer.id}/reactivate",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
+        lambda w: f"/admin/users/{w.other_buyer.id}/reactivate",
+        {**ADMIN_POST, "admin": 302},
     ),
-    (
-        "admin.reset_password",
-        lambda w: f"/admin/users/{w.buyer.id}/password",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
-    ),
-    (
-        "admin.new_organisation",
-        lambda w: "/admin/organisations/new",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
-    ),
+    ("admin.reset_password", lambda w: f"/admin/users/{w.other_buyer.id}/password", ADMIN_POST),
+    ("admin.new_organisation", lambda w: "/admin/organisations/new", ADMIN_POST),
     (
         "admin.edit_organisation",
         lambda w: f"/admin/organisations/{w.contract.contractor_id}",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
+        SAVED_UNCHANGED,
     ),
-    (
-        "admin.thresholds",
-        lambda w: "/admin/thresholds",
-        {"facilitator": 403, "buyer": 403, "contractor": 403},
-    ),
-    ("reminders.send", lambda w: "/reminders/send", {"buyer": 403, "contractor": 403}),
+    ("admin.thresholds", lambda w: "/admin/thresholds", SAVED_UNCHANGED),
 ]
-PUBLIC_POSTS = {"auth.login", "auth.language", "auth.logout"}
 
 
 def test_every_route_is_in_the_table(app):
-    listed = {endpoint for endpoint, _, _ in PAGES + REFUSED_POSTS} | PUBLIC_POSTS | {"static"}
-    routes = {rule.endpoint for rule in app.url_map.iter_rules()}
+    """Each (endpoint, method) of the app: GET in PAGES, POST in POSTS."""
+    listed = {(endpoint, "GET") for endpoint, _, _ in PAGES}
+    listed |= {(endpoint, "POST") for endpoint, _, _ in POSTS} | {("static", "GET")}
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert routes - listed == set()
 
 
@@ -193,27 +193,59 @@ def test_every_route_is_in_the_table(app):
 def test_pages_by_role(app, world, endpoint, path, expected):
     url = path(world)
     anonymous = app.test_client().get(url)
-    if endpoint != "auth.login":
+    if expected.get(ANONYMOUS, LOGIN) == LOGIN:
         assert anonymous.status_code == 302
         assert "/login" in anonymous.headers["Location"]
+    else:
+        assert anonymous.status_code == expected[ANONYMOUS]
     for role in ROLES:
         client = app.test_client()
         login(client, getattr(world, role))
         assert (role, client.get(url).status_code) == (role, expected[role])
 
 
-@pytest.mark.parametrize(
-    ("endpoint", "path", "refused"), REFUSED_POSTS, ids=[p[0] for p in REFUSED_POSTS]
-)
-def test_refused_state_changes(app, world, db_session, endpoint, path, refused):
+def signed_in_clients(app, world):
+    """A signed-out client and one client per role, each with its CSRF token."""
+    clients = {ANONYMOUS: (app.test_client(), "/login")}
+    for role in ROLES:
+        clients[role] = (app.test_client(), "/")
+        login(clients[role][0], getattr(world, role))
+    return {who: (client, csrf_token(client, page)) for who, (client, page) in clients.items()}
+
+
+def database_content(db_session):
+    """Every row of every table, to compare before and after a request."""
+    return {
+        table.name: sorted(map(repr, db_session.execute(sa.select(table))))
+        for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.mark.parametrize(("endpoint", "path", "expected"), POSTS, ids=[p[0] for p in POSTS])
+def test_a_post_without_csrf_token_changes_nothing(
+    app, world, db_session, endpoint, path, expected
+):
     url = path(world)
-    counts = db_session.query(ImportBatch).count()
-    for role, status in refused.items():
-        client = app.test_client()
-        login(client, getattr(world, role))
-        token = csrf_token(client, "/")
-        assert (role, client.post(url, data={"csrf_token": token}).status_code) == (role, status)
-    assert db_session.query(ImportBatch).count() == counts
+    clients = signed_in_clients(app, world)
+    before = database_content(db_session)
+    for who, (client, _token) in clients.items():
+        assert (who, client.post(url, data={}).status_code) == (who, 400)
+    assert database_content(db_session) == before
+
+
+@pytest.mark.parametrize(("endpoint", "path", "expected"), POSTS, ids=[p[0] for p in POSTS])
+def test_posts_by_role_with_a_csrf_token(app, world, db_session, endpoint, path, expected):
+    url = path(world)
+    for who, (client, token) in signed_in_clients(app, world).items():
+        before = database_content(db_session)
+        response = client.post(url, data={"csrf_token": token})
+        if expected[who] == LOGIN:
+            assert (who, response.status_code) == (who, 302)
+            assert "/login" in response.headers["Location"]
+        else:
+            assert (who, response.status_code) == (who, expected[who])
+        if expected[who] in (LOGIN, 403, 404):
+            assert database_content(db_session) == before, who
 
 
 def visible_pages(app, world, role):

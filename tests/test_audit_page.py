@@ -25,6 +25,7 @@ from clauses.models import (
 from clauses.rules.compliance import Thresholds
 from clauses.services import (
     accounts,
+    backups,
     compliance,
     contract_export,
     contracts,
@@ -32,6 +33,7 @@ from clauses.services import (
     demo,
     organisations,
     participants,
+    reads,
     reminders,
     sessions,
 )
@@ -96,6 +98,9 @@ def history(app, db_session, monkeypatch):
     filters = ContractFilters(buyer_id=buyer.id, selection="behind")
     contract_export.export_rows(db_session, admin, filters, AS_OF, "xlsx")
     reminders.send_reminders(db_session, admin, AS_OF, app.config)  # no server: failed
+    dump = Path("/var/sauvegardes/clauses-2026-09-07.dump")
+    backups.record_backup(db_session, admin, dump)
+    backups.record_restore(db_session, None, dump, backups.Restored("d1f45f5fdbb8", True))
     db_session.commit()
     recorded = set(db_session.scalars(sa.select(AuditLog.action).distinct()))
     assert recorded == set(ACTIONS)
@@ -142,6 +147,7 @@ def _participant(db_session, admin):
     )
     participants.set_eligibility(db_session, admin, person, validated=True)
     participants.set_eligibility(db_session, admin, person, validated=False)
+    reads.participant_viewed(db_session, admin, person)
 
 
 def _imports(db_session, admin):
@@ -151,7 +157,9 @@ def _imports(db_session, admin):
     report = import_timesheet(
         db_session, sheet, "releve.xlsx", as_of=AS_OF, uploader=admin, commit=True
     )
-    roll_back_batch(db_session, db_session.get(ImportBatch, report.batch_id), admin)
+    batch = db_session.get(ImportBatch, report.batch_id)
+    reads.batch_file_downloaded(db_session, admin, batch)
+    roll_back_batch(db_session, batch, admin)
     content = (FIXTURES / "contracts.xlsx").read_bytes()
     contracts_import.import_contracts(db_session, admin, content, "contracts.xlsx")
 

@@ -28,6 +28,12 @@ PARAMS = {
     "declaration_outside_contract": {"month": "2026-08-01", "reference": "OPH-1"},
     "declaration_not_due": {"month": "2026-08-01"},
     "database_not_empty": {"organisations": 1, "accounts": 3, "contracts": 0, "participants": 0},
+    "invalid_email": {"address": "a@b"},
+    "backup_not_written": {"path": "/nowhere/clauses.dump", "reason": "No such file or directory"},
+    "backup_tool_missing": {"tool": "pg_dump"},
+    "backup_tool_failed": {"tool": "pg_restore", "detail": "could not read input file"},
+    "not_a_backup": {"path": "notes.txt", "kind": "SQLite"},
+    "backup_from_newer_code": {"revision": "f0f0f0f0f0f0"},
 }
 
 

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from clauses.forms.fields import member, optional_id, options
+from clauses.forms.fields import AccountEmail, in_id_range, member, optional_id, options
 from clauses.models import OrganisationKind, Role
 from clauses.rules.compliance import Thresholds
 from clauses.services.accounts import AccountChanges, NewAccount, UserFilters
@@ -44,7 +44,9 @@ class AccountFields(FlaskForm):
 
 class NewUserForm(AccountFields):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_email]
+        _l("E-mail"),
+        validators=[DataRequired(), AccountEmail(), Length(max=254)],
+        filters=[_email],
     )
     password = PasswordField(
         _l("Initial password"),
@@ -166,6 +168,6 @@ class AuditFilterForm(Form):
         return EventFilters(
             action=self.action.data or None,
             object_type=self.object_type.data or None,
-            user_id=int(user) if user.isdigit() else None,
+            user_id=in_id_range(int(user)) if user.isdigit() else None,
             without_user=user == WITHOUT_USER,
         )

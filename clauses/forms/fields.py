@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DecimalField,
+    Field,
     Form,
     HiddenField,
     IntegerField,
@@ -17,10 +18,12 @@ from wtforms import (
     SelectField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
+from clauses.errors import InvalidEmail
 from clauses.messages.labels import selection_label
 from clauses.rules.urgency import ALL, MISSING_REPORT, NEEDS_ACTION, SELECTIONS
+from clauses.services import accounts
 from clauses.services.contract_filters import ContractFilterOptions, ContractFilters
 
 E = TypeVar("E", bound=StrEnum)
@@ -32,12 +35,23 @@ def options(pairs: Iterable[tuple[Any, Any]], empty: Any = None) -> list[SelectC
     return first + [SelectChoice(str(value), str(label)) for value, label in pairs]
 
 
+# Every id is a PostgreSQL integer (int4). A larger number names no record, and the database
+# refuses to compare it (NumericValueOutOfRange on PostgreSQL, OverflowError on SQLite).
+MAX_ID = 2**31 - 1
+
+
+def in_id_range(number: int | None) -> int | None:
+    """The number if the database can compare it with an id (or use it as a page), else None."""
+    return number if number is not None and -MAX_ID - 1 <= number <= MAX_ID else None
+
+
 def optional_id(value: object) -> int | None:
-    """A select's "" (the "all" or "choose" option) is None; anything else an id. Garbage is
-    not a choice: WTForms reports it, and a list's filter leaves it out."""
+    """A select's "" (the "all" or "choose" option) is None; anything else an id, and a number
+    no id can have is None too. Garbage is not a choice: WTForms reports it, and a list's filter
+    leaves it out."""
     if value is None or value in ("", "None"):
         return None
-    return int(str(value))
+    return in_id_range(int(str(value)))
 
 
 def member(enum: type[E], value: object) -> E | None:
@@ -46,6 +60,21 @@ def member(enum: type[E], value: object) -> E | None:
         return enum(str(value))
     except ValueError:
         return None
+
+
+# WTForms' Email validator's message, translated by WTForms' catalogue (not extracted into ours).
+WTFORMS_EMAIL_MESSAGE = "Invalid email address."
+
+
+class AccountEmail:
+    """An account's address: the accounts service's rule, the one `create-user` applies too,
+    said in WTForms' own words (as its Email validator does)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        try:
+            accounts.check_email(field.data or "")
+        except InvalidEmail as error:
+            raise ValidationError(field.gettext(WTFORMS_EMAIL_MESSAGE)) from error
 
 
 class BlankIsNone:
@@ -74,7 +103,7 @@ class ListForm(Form):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
     sort = HiddenField()
     order = HiddenField()
-    page = IntegerField(default=1)
+    page = IntegerField(default=1, filters=[in_id_range])
 
     def listing_args(self) -> dict[str, Any]:
         return {"sort": self.sort.data, "order": self.order.data, "page": self.page.data or 1}

@@ -55,12 +55,13 @@ def _as_date(value: date | str) -> date:
 
 def _catalogue() -> dict[str, Sentence]:
     # Each area's module is imported here, so that adding one is one line.
-    from clauses.messages import accounts, contracts, imports, system
+    from clauses.messages import accounts, contracts, imports, operations, system
 
     modules: tuple[Mapping[str, Sentence], ...] = (
         accounts.SENTENCES,
         contracts.SENTENCES,
         imports.SENTENCES,
+        operations.SENTENCES,
         system.SENTENCES,
     )
     catalogue: dict[str, Sentence] = {}

@@ -44,6 +44,9 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "password_required": lambda p: _("A new account needs a password."),
     "email_taken": lambda p: _("An account already uses this e-mail."),
+    "invalid_email": lambda p: _(
+        "“%(address)s” is not a valid e-mail address.", address=p["address"]
+    ),
     "organisation_required": _organisation_required,
     "organisation_mismatch": _organisation_mismatch,
     "organisation_kind_in_use": lambda p: _(

@@ -31,6 +31,10 @@ ACTIONS: dict[str, LazyString] = {
     "declare_no_hours": _l("nothing to report declared"),
     "send_reminders": _l("reminders sent"),
     "demo_loaded": _l("demo world loaded"),
+    "participant_viewed": _l("person's page viewed"),
+    "batch_file_downloaded": _l("original hour sheet downloaded"),
+    "backup": _l("database backed up"),
+    "restore": _l("database restored from a saved copy"),
 }
 
 OBJECTS: dict[str, LazyString] = {
@@ -86,6 +90,9 @@ FIELDS: dict[str, LazyString] = {
     "eligibility_validated_on": _l("eligibility validated on"),
     "fields": _l("fields changed"),
     "filename": _l("file"),
+    "file": _l("file"),
+    "revision": _l("migration"),
+    "upgraded": _l("schema upgraded"),
     "sha256": _l("fingerprint (SHA-256)"),
     "created": _l("records created"),
     "updated": _l("records updated"),

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session, selectinload
 
 from clauses.access import policy
 from clauses.errors import (
     EmailTaken,
+    InvalidEmail,
     OrganisationMismatch,
     OrganisationNotFound,
     OrganisationRequired,
@@ -36,6 +38,15 @@ def find_organisation(session: Session, ref: str) -> Organisation:
     if org is None:
         raise OrganisationNotFound(ref=ref)
     return org
+
+
+def check_email(address: str) -> None:
+    """The rule of the sign-in form (WTForms' Email: email-validator, no DNS lookup), for every
+    account: an address it refuses could never sign in."""
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail(field="email", address=address) from error
 
 
 def check_password_strength(password: str) -> None:
@@ -67,6 +78,7 @@ def save_user(
 ) -> User:
     """Create the account for this e-mail, or update it; audited either way (`create-user`)."""
     email = email.strip().lower()
+    check_email(email)
     organisation = find_organisation(session, organisation_ref) if organisation_ref else None
     kinds = policy.organisation_kinds(role)
     if kinds is not None and organisation is None:

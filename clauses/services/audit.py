@@ -30,13 +30,18 @@ def record(
     return event
 
 
+# The reads of personal data (services/reads.py): in the log, not in a record's history of changes.
+READS = ("participant_viewed", "batch_file_downloaded")
+
+
 def history(session: Session, object_type: str, object_id: int, limit: int = 20) -> list[AuditLog]:
-    """The latest events of one record, newest first, with their users."""
+    """The latest changes of one record, newest first, with their users."""
     return list(
         session.scalars(
             sa.select(AuditLog)
             .options(selectinload(AuditLog.user))
             .where(AuditLog.object_type == object_type, AuditLog.object_id == str(object_id))
+            .where(AuditLog.action.not_in(READS))
             .order_by(AuditLog.at.desc(), AuditLog.id.desc())
             .limit(limit)
         )

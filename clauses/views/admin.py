@@ -29,7 +29,7 @@ from clauses.forms.admin import (
     ThresholdsForm,
     UserFilterForm,
 )
-from clauses.forms.fields import options
+from clauses.forms.fields import in_id_range, options
 from clauses.messages import audit as audit_text
 from clauses.messages import labels
 from clauses.models import AuditLog, Organisation, OrganisationKind, Role, User
@@ -301,7 +301,8 @@ def _audit_filter_form() -> AuditFilterForm:
 
 
 def _page() -> tuple[int, int]:
-    return request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    number = in_id_range(request.args.get("page", 1, type=int)) or 1
+    return number, current_app.config["PAGE_SIZE"]
 
 
 def _listing() -> dict[str, Any]:

@@ -28,7 +28,7 @@ from clauses.forms.imports import BatchFilterForm, ConfirmForm, UploadForm
 from clauses.messages import imports as messages
 from clauses.messages import labels
 from clauses.models import BatchState, Contract
-from clauses.services import batches, listing, timesheets
+from clauses.services import batches, listing, reads, timesheets
 from imports.read import Limits
 from imports.results import ImportReport
 
@@ -202,6 +202,8 @@ def detail(batch_id: int) -> str:
 @web.requires(policy.can_upload)
 def download(batch_id: int) -> Response:
     batch = web.batch_or_404(batch_id)
+    reads.batch_file_downloaded(db.session(), web.user(), batch)
+    db.session.commit()
     return _attachment(batch.content, batch.filename)
 
 

@@ -14,7 +14,7 @@ from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
 from clauses.messages import labels
 from clauses.models import Criterion, Participant, Sex
-from clauses.services import audit, participants, participants_import
+from clauses.services import audit, participants, participants_import, reads
 from clauses.views import reference_files
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -42,6 +42,7 @@ def index() -> str:
 def detail(participant_id: int) -> str:
     viewer = web.user()
     person = web.participant_or_404(participant_id)
+    _viewed(person)
     entries = participants.hours_of(db.session(), viewer, person)
     if not policy.sees_personal_data(viewer):
         return render_template("participants/names_only.html", person=person, entries=entries)
@@ -79,7 +80,15 @@ def import_file() -> str:
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
 @web.requires(policy.can_edit_reference_data)
 def edit(participant_id: int) -> str | Response:
-    return _participant_form(web.participant_or_404(participant_id))
+    person = web.participant_or_404(participant_id)
+    if request.method == "GET":
+        _viewed(person)
+    return _participant_form(person)
+
+
+def _viewed(person: Participant) -> None:
+    reads.participant_viewed(db.session(), web.user(), person)
+    db.session.commit()
 
 
 @bp.route("/<int:participant_id>/eligibility", methods=["POST"])
