@@ -173,7 +173,8 @@ POSTS = [
         lambda w: f"/admin/organisations/{w.contract.contractor_id}",
         SAVED_UNCHANGED,
     ),
-    ("admin.thresholds", lambda w: "/admin/thresholds", SAVED_UNCHANGED),
+    # Both thresholds are required: an empty form is shown again with its errors.
+    ("admin.thresholds", lambda w: "/admin/thresholds", ADMIN_POST),
 ]
 
 
