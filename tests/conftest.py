@@ -22,6 +22,7 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.serving import make_server
 
@@ -30,6 +31,11 @@ from clauses.extensions import db
 from tests import factories
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "fixtures"
+
+# Property tests check what the parsers answer, not how fast: on a shared, loaded machine the
+# time to draw an input or run an example says nothing about the code under test.
+settings.register_profile("clauses", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("clauses")
 PASSWORD = "correct horse battery"
 
 

@@ -24,6 +24,8 @@ AFTER_AN_ARTICLE = {
     "on_track",
     "at_risk",
     "email",
+    "num",  # "plus de 200 000 lignes"
+    "youngest",  # "de 15 à 80 ans"
 }
 
 
