@@ -9,6 +9,8 @@ from clauses.models.enums import (
     Criterion,
     EmploymentType,
     OrganisationKind,
+    OutcomeKind,
+    PlacementState,
     Role,
     Sex,
 )
@@ -21,6 +23,7 @@ from clauses.models.hours import (
 )
 from clauses.models.organisation import Organisation
 from clauses.models.participant import Participant, ParticipantCriterion
+from clauses.models.placement import JobOffer, Outcome, Placement, PlacementEvent
 from clauses.models.user import User
 
 __all__ = [
@@ -33,13 +36,19 @@ __all__ = [
     "EmploymentType",
     "HourEntry",
     "ImportBatch",
+    "JobOffer",
     "MonthlyHours",
     "NoHoursDeclaration",
     "Operation",
     "Organisation",
     "OrganisationKind",
+    "Outcome",
+    "OutcomeKind",
     "Participant",
     "ParticipantCriterion",
+    "Placement",
+    "PlacementEvent",
+    "PlacementState",
     "Reminder",
     "Role",
     "ScheduledHours",

@@ -55,6 +55,8 @@ class Contract(Base):
     contractor_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     trade: Mapped[str] = mapped_column(sa.String(120), index=True)
     commune: Mapped[str] = mapped_column(sa.String(120), index=True)
+    # The INSEE code of the site's commune (rules/communes.py); None: not found.
+    commune_insee: Mapped[str | None] = mapped_column(sa.String(5))
     start_date: Mapped[date]
     end_date: Mapped[date]
     committed_hours: Mapped[Hours]

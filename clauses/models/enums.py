@@ -4,6 +4,9 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+# A rule's vocabulary (rules/placements.py), stored as the others are.
+from clauses.rules.placements import PlacementState as PlacementState
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -67,6 +70,16 @@ SHEET_LABELS: dict[EmploymentType, str] = {
 class BatchState(StrEnum):
     COMMITTED = "committed"
     ROLLED_BACK = "rolled_back"
+
+
+class OutcomeKind(StrEnum):
+    """A person's situation after a site: the insertion sector's national "sorties"."""
+
+    LASTING_JOB = "lasting_job"
+    TRANSITION_JOB = "transition_job"
+    POSITIVE_EXIT = "positive_exit"
+    OTHER = "other"
+    UNKNOWN = "unknown"
 
 
 def enum_type(enum: type[StrEnum]) -> sa.Enum:

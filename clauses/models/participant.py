@@ -31,6 +31,12 @@ class Participant(Base):
     birth_date: Mapped[date]
     sex: Mapped[Sex | None] = mapped_column(enum_type(Sex))
     commune: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The INSEE code the commune resolves to (rules/communes.py); None: not found, so the
+    # distance to a site is unknown.
+    commune_insee: Mapped[str | None] = mapped_column(sa.String(5))
+    # How a facilitator reaches the person: never shown to contractors or buyers.
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
     is_qpv: Mapped[bool] = mapped_column(default=False)
     # Criteria outside the closed list, kept as the facilitator or the file wrote them.
     other_criteria: Mapped[str] = mapped_column(sa.String(500), default="")
