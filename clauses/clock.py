@@ -16,3 +16,8 @@ def now() -> datetime:
 
 def today() -> date:
     return now().astimezone(PARIS).date()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A time read back from the database: SQLite keeps no zone, and stores UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

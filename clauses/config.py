@@ -36,6 +36,20 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # "Stay signed in" keeps a browser signed in this long (Flask-Login's default is a year).
+    # Every session ends sooner on logout, "log out everywhere" and a new password.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Failed sign-ins are limited per client address (views/auth.py): RATELIMIT_ENABLED turns
+    # the limits off (the tests, a load benchmark signing many users in from one address). Their
+    # counts live in RATELIMIT_STORAGE_URI: memory:// is each process's own; with several
+    # workers, a storage they share (redis://host:6379, or another the `limits` library knows).
+    # Should that storage stop answering, each process counts in its own memory meanwhile.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # How many reverse proxies stand in front of the app (0: none). With 1 or more, the client's
+    # address and scheme are read from their X-Forwarded-For and X-Forwarded-Proto headers.
+    PROXIES = 0
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")

@@ -138,6 +138,12 @@ class SelfLockout(InvalidValue):
     code = "self_lockout"
 
 
+class SignInDelayed(ClausesError):
+    """Too many failed sign-ins to one account from one address: the pair waits (minutes)."""
+
+    code = "sign_in_delayed"
+
+
 class InvalidSiret(InvalidValue):
     code = "organisation_siret_invalid"  # problem: "length", "checksum" or "characters"
 

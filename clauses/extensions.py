@@ -5,10 +5,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clauses.config import bundled
 from clauses.models.base import BEGINS_WRITING, Base
@@ -19,6 +22,15 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Limits per client address (behind PROXIES trusted proxies, the client's own), kept where
+# RATELIMIT_STORAGE_URI says; RATELIMIT_ENABLED turns them off. One limiter per process, like the
+# other extensions; its on/off switch is read per request, from the app that serves it.
+limiter = Limiter(get_remote_address)
+
+
+@limiter.request_filter
+def _limits_off() -> bool:
+    return not current_app.config["RATELIMIT_ENABLED"]
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +42,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    _trust_proxies(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _make_sqlite_behave(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
@@ -52,6 +66,16 @@ def select_locale() -> str:
     else:
         chosen = session.get("lang")
     return chosen if chosen in current_app.config["LANGUAGES"] else "fr"
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXIES reverse proxies, the client's address and scheme are the ones the nearest
+    proxy was told (X-Forwarded-For, X-Forwarded-Proto): limits count per client, and HSTS and
+    secure cookies know the page came over HTTPS. With none, those headers are ignored: anyone
+    could write them."""
+    proxies = int(app.config["PROXIES"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _make_sqlite_behave(engine: sa.Engine, busy_timeout: float) -> None:

@@ -72,6 +72,8 @@ def app_settings(url: str, **settings: Any) -> dict[str, Any]:
         # takes the `mailbox` fixture (a local SMTP server).
         "MAIL_HOST": "127.0.0.1",
         "MAIL_PORT": free_port(),
+        # No limit on failed sign-ins, except in the tests of the limits (test_login_limits.py).
+        "RATELIMIT_ENABLED": False,
         **settings,
     }
 

@@ -109,6 +109,11 @@ POSTS = [
         {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},  # signed in already: to the home page
     ),
     ("auth.logout", lambda w: "/logout", {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 302)}),
+    (
+        "auth.logout_everywhere",
+        lambda w: "/logout/everywhere",
+        {ANONYMOUS: LOGIN, **dict.fromkeys(ROLES, 302)},
+    ),
     ("auth.language", lambda w: "/language", {ANONYMOUS: 302, **dict.fromkeys(ROLES, 302)}),
     ("contracts.new", lambda w: "/contracts/new", TEAM_POST),
     ("contracts.edit", lambda w: f"/contracts/{w.contract.id}/edit", TEAM_POST),

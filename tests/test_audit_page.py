@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from clauses.errors import SignInDelayed
 from clauses.messages.audit import ACTIONS, details_lines
 from clauses.models import (
     AuditLog,
@@ -23,6 +24,7 @@ from clauses.models import (
     User,
 )
 from clauses.rules.compliance import Thresholds
+from clauses.rules.sign_in import FAILURES_BEFORE_DELAY
 from clauses.services import (
     accounts,
     backups,
@@ -74,9 +76,11 @@ def history(app, db_session, monkeypatch):
     demo.load_demo(db_session, AS_OF)
     admin = db_session.scalar(sa.select(User).where(User.role == Role.ADMIN))
     buyer = db_session.scalar(sa.select(Organisation).where(Organisation.name == demo.DEPARTEMENT))
-    sessions.authenticate(db_session, admin.email, "wrong password")
-    sessions.authenticate(db_session, admin.email, demo.DEMO_PASSWORD)
+    sessions.authenticate(db_session, admin.email, "wrong password", address="127.0.0.1")
+    sessions.authenticate(db_session, admin.email, demo.DEMO_PASSWORD, address="127.0.0.1")
     sessions.logout(db_session, admin)
+    sessions.logout_everywhere(db_session, admin)
+    _delayed_sign_in(db_session, admin)
     _accounts(db_session, admin)
     siae = organisations.create_organisation(
         db_session,
@@ -105,6 +109,13 @@ def history(app, db_session, monkeypatch):
     recorded = set(db_session.scalars(sa.select(AuditLog.action).distinct()))
     assert recorded == set(ACTIONS)
     return admin
+
+
+def _delayed_sign_in(db_session, admin):
+    for _ in range(FAILURES_BEFORE_DELAY):
+        sessions.authenticate(db_session, admin.email, "wrong", address="127.0.0.2")
+    with pytest.raises(SignInDelayed):
+        sessions.authenticate(db_session, admin.email, demo.DEMO_PASSWORD, address="127.0.0.2")
 
 
 def _accounts(db_session, admin):

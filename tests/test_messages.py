@@ -29,6 +29,7 @@ PARAMS = {
     "declaration_not_due": {"month": "2026-08-01"},
     "database_not_empty": {"organisations": 1, "accounts": 3, "contracts": 0, "participants": 0},
     "invalid_email": {"address": "a@b"},
+    "sign_in_delayed": {"minutes": 15},
     "backup_not_written": {"path": "/nowhere/clauses.dump", "reason": "No such file or directory"},
     "backup_tool_missing": {"tool": "pg_dump"},
     "backup_tool_failed": {"tool": "pg_restore", "detail": "could not read input file"},

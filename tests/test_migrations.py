@@ -212,3 +212,34 @@ def _the_same_bytes_are_committed_once(ids: dict[str, int]) -> None:
         connection.execute(sa.text(copy), {"state": "rolled_back", "id": ids["1"]})
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
         connection.execute(sa.text(copy), {"state": "committed", "id": ids["1"]})
+
+
+BEFORE_SESSION_TOKENS = "ebfaadaa2347"
+
+
+def test_existing_accounts_get_distinct_session_tokens(migrating):
+    upgrade(revision=BEFORE_SESSION_TOKENS)
+    with db.engine.begin() as connection:
+        ids = [
+            insert(
+                connection,
+                "user_account",
+                email=f"user{n}@example.fr",
+                password_hash="x",
+                full_name="",
+                role="facilitator",
+                is_active=True,
+                created_at=NOW,
+            )
+            for n in range(3)
+        ]
+    upgrade()
+    with db.engine.connect() as connection:
+        tokens = dict(
+            connection.execute(sa.text("SELECT id, session_token FROM user_account")).all()
+        )
+    assert set(tokens) == set(ids)
+    assert len(set(tokens.values())) == 3
+    assert all(len(token) >= 40 for token in tokens.values())
+    downgrade(revision=BEFORE_SESSION_TOKENS)
+    upgrade()

@@ -1,16 +1,19 @@
 """The policy on the web: the signed-in user, route guards named by permission, records of the
 user's scope or 404, and the permissions templates ask (`may.roll_back(batch)`)."""
 
+import hmac
 from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from flask import abort
-from flask_login import current_user
+from flask import abort, current_app, request
+from flask_login import current_user, login_user
+from flask_login.config import COOKIE_NAME
 
 from clauses.access import policy
 from clauses.extensions import db, login_manager
+from clauses.forms.fields import MAX_ID
 from clauses.models import Contract, ImportBatch, Participant, User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -19,9 +22,24 @@ Permission = Callable[[policy.Who], bool]
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: a deactivated account is signed out at its next click."""
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    """Flask-Login's user loader, from the session or the remember-me cookie: "id:token"
+    (User.get_id). A cookie with another token than the account's (its sessions ended since),
+    or with the bare number of the cookies made before tokens, loads nobody; a deactivated
+    account is signed out at its next click."""
+    number, _, token = user_id.partition(":")
+    if not number.isdigit() or not token or int(number) > MAX_ID:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not user.is_active:
+        return None
+    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
+
+
+def stay_signed_in(user: User) -> None:
+    """After the user's own new password ended their sessions, this browser goes on with the new
+    token (and a new remember-me cookie if it had one); every other device is signed out."""
+    had_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+    login_user(user, remember=had_cookie)
 
 
 def user() -> User:

@@ -56,4 +56,11 @@ SENTENCES: dict[str, Sentence] = {
     "organisation_siret_invalid": _siret_invalid,
     "organisation_name_taken": lambda p: _("An organisation already has this name."),
     "siret_taken": lambda p: _("An organisation already has this SIRET."),
+    "sign_in_delayed": lambda p: ngettext(
+        "Too many failed sign-ins to this account from your connection: try again in "
+        "%(num)s minute.",
+        "Too many failed sign-ins to this account from your connection: try again in "
+        "%(num)s minutes.",
+        p["minutes"],
+    ),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,6 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from clauses.models.base import Base, utcnow
 from clauses.models.enums import Role, enum_type
 from clauses.models.organisation import Organisation
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(Base):
@@ -36,6 +41,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The language the user chose with the switch; None: never chosen, so French.
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    # Part of every session and remember-me cookie of the account (get_id): a new token ends
+    # them all, on every device (end_sessions).
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -49,10 +57,18 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session and the remember-me cookie keep: the account and its current
+        session token (access.web.load_user checks both)."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of the account stops working."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
+        """A new password ends every session opened with the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -45,7 +45,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     request_log.register(app)
     app.register_error_handler(ClausesError, _clauses_error)
-    for status in (400, 403, 404, 405, 413):
+    for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(status, _http_error)
     app.register_error_handler(InternalServerError, _server_error)
     app.jinja_env.add_extension("jinja2.ext.do")

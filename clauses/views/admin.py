@@ -128,6 +128,8 @@ def reset_password(user_id: int) -> str | Response:
         password = form.password.data or None
         done = _attempt(form, lambda: accounts.reset_password(db.session(), actor, user, password))
         if done is not None:
+            if user.id == actor.id:
+                web.stay_signed_in(actor)
             if done.value:
                 return _password_shown(user, done.value, created=False)
             flash(_("The password of %(email)s is changed.", email=user.email), "success")
