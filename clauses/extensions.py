@@ -3,15 +3,17 @@
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from clauses.config import bundled
 from clauses.models.base import BEGINS_WRITING, Base
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     _trust_proxies(app)
+    _set_security_headers(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _make_sqlite_behave(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
@@ -76,6 +79,47 @@ def _trust_proxies(app: Flask) -> None:
     proxies = int(app.config["PROXIES"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
+
+# Everything comes from the app itself: no inline script or style, no frame around its pages.
+# Bootstrap's stylesheet draws its small icons (menu, close) as data: images.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _set_security_headers(app: Flask) -> None:
+    """The CSP and its companions on every response (Flask-Talisman); HSTS only on a page served
+    over HTTPS. TLS is the reverse proxy's job: the app never redirects to https itself, and the
+    cookies' settings stay the app's own (SESSION_COOKIE_SECURE...)."""
+    Talisman(
+        app,
+        force_https=False,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="same-origin",
+        strict_transport_security=True,
+        strict_transport_security_include_subdomains=False,
+        session_cookie_secure=False,
+        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
+    app.after_request(_not_stored)
+
+
+def _not_stored(response: Response) -> Response:
+    """What a signed-in user is sent (pages, downloads) holds personal data: no browser or proxy
+    keeps a copy. Flask-Login keeps the user it loaded in g: a request that never asked who is
+    signed in (a stylesheet) is not one of them, and stays cacheable."""
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _make_sqlite_behave(engine: sa.Engine, busy_timeout: float) -> None:

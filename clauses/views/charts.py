@@ -78,7 +78,7 @@ def line_chart(
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" style="max-width: {WIDTH}px">' + "".join(parts) + "</svg>"
+        f'width="100%">' + "".join(parts) + "</svg>"
     )
 
 
