@@ -10,7 +10,7 @@ setup(
     packages=[*find_packages(include=["clauses", "clauses.*", "imports", "imports.*"]), *BUNDLED],
     package_dir=BUNDLED,
     package_data={
-        "clauses": ["static/**/*", "translations/**/*"],
+        "clauses": ["static/**/*", "translations/**/*", "data/*"],
         **{package: ["**/*"] for package in BUNDLED},
     },
 )

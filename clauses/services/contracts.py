@@ -25,7 +25,7 @@ from clauses.errors import (
 from clauses.models import Contract, Operation, Organisation, OrganisationKind, User
 from clauses.rules.compliance import Compliance
 from clauses.rules.urgency import ALL, selected
-from clauses.services import audit, compliance
+from clauses.services import audit, communes, compliance
 from clauses.services.contract_filters import ContractFilters, distinct_values, scoped
 from clauses.services.listing import Listing, sorted_page
 
@@ -182,6 +182,7 @@ def save_contract(
     contract.contractor = holder
     contract.trade = data.trade.strip()
     contract.commune = data.commune.strip()
+    contract.commune_insee = communes.resolver(session).insee(contract.commune)
     contract.start_date, contract.end_date = data.start_date, data.end_date
     contract.committed_hours = data.committed_hours
     contract.amount, contract.insertion_rate = data.amount, data.insertion_rate

@@ -22,7 +22,7 @@ from clauses.models import (
     User,
 )
 from clauses.rules.names import normalise_name
-from clauses.services import audit
+from clauses.services import audit, communes
 from imports.codes import Code
 from imports.contracts import (
     CONTRACT_COLUMNS,
@@ -91,6 +91,7 @@ def _save_contracts(
     """The accepted contracts by reference key, and the rows of rejected references."""
     organisations = _Organisations(session)
     operations = _Operations(session)
+    resolver = communes.resolver(session)
     first_rows: dict[Hashable, int] = {}
     saved: dict[str, Contract] = {}
     rejected: dict[str, int] = {}
@@ -100,6 +101,9 @@ def _save_contracts(
         if draft is not None:
             organisations.check(row, draft.buyer, OrganisationKind.BUYER)
             organisations.check(row, draft.contractor, OrganisationKind.CONTRACTOR)
+        insee = None
+        if draft is not None and not row.errors:
+            insee = communes.stored_commune(row, draft.commune, resolver)
         if not tally.add(row) or draft is None:
             rejected.setdefault(key, row.number)
             continue
@@ -112,6 +116,7 @@ def _save_contracts(
             contract = Contract()
             session.add(contract)
         _fill_contract(contract, draft, operation, contractor)
+        contract.commune_insee = insee
         tally.count(outcome(before, _contract_state(contract)))
         saved[key] = contract
     # A reference rejected only as a repeated row was saved from its first row.

@@ -25,6 +25,7 @@ from clauses.errors import (
 from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
 from clauses.rules.names import name_key
 from clauses.services import audit, hours_summary
+from clauses.services.communes import resolver as commune_resolver
 from clauses.services.contracts import hours
 from clauses.services.listing import Listing, matching_all, search_terms, sorted_page
 
@@ -227,6 +228,7 @@ def save_participant(
     participant.birth_date = data.birth_date
     participant.sex = data.sex
     participant.commune = data.commune.strip()
+    participant.commune_insee = commune_resolver(session).insee(participant.commune)
     participant.is_qpv = data.is_qpv
     participant.set_criteria(set(data.criteria))
     participant.other_criteria = data.other_criteria.strip()

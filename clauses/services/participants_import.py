@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from clauses import clock
 from clauses.models import Participant, User
-from clauses.services import audit, hours_summary
+from clauses.services import audit, communes, hours_summary
 from imports.codes import Code
 from imports.participants import PARTICIPANT_COLUMNS, ParticipantDraft, read_participant
 from imports.read import DEFAULT_LIMITS, Limits, read
@@ -32,11 +32,12 @@ def import_participants(
     first_rows: dict[Hashable, int] = {}
     drafts = [read_participant(row, clock.today(), first_rows) for row in rows]
     known = _load_participants(session, [draft for draft in drafts if draft is not None])
+    resolver = communes.resolver(session)
     for row, draft in zip(rows, drafts, strict=True):
         if draft is None:
             tally.add(row)
         else:
-            _save_participant(session, row, draft, known.get(draft.key), tally)
+            _save_participant(session, row, draft, known.get(draft.key), tally, resolver)
     session.flush()
     # A validation date may have changed: the hours of known people move to or from pending.
     hours_summary.refresh_for_participants(session, [person.id for person in known.values()])
@@ -76,6 +77,7 @@ def _save_participant(
     draft: ParticipantDraft,
     person: Participant | None,
     tally: Tally,
+    resolver: communes.Resolver,
 ) -> None:
     before = _participant_state(person) if person else None
     if person is None:
@@ -83,6 +85,8 @@ def _save_participant(
         session.add(person)
     person.set_name(draft.last_name, draft.first_name)
     _fill_participant(person, draft)
+    if "commune" in draft.present:
+        person.commune_insee = communes.stored_commune(row, draft.commune, resolver)
     if "validated_on" in draft.present:
         _set_validation(row, person, draft.validated_on, is_new=before is None)
     tally.add(row)

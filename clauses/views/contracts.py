@@ -22,6 +22,7 @@ from clauses.access import policy, web
 from clauses.errors import DuplicateReference, InvalidValue
 from clauses.extensions import db
 from clauses.forms.contracts import ContractFilterForm, ContractForm, NoHoursForm
+from clauses.messages import imports as import_messages
 from clauses.messages import month_name
 from clauses.messages.labels import status_choices
 from clauses.models import Contract, User
@@ -170,5 +171,7 @@ def _contract_form(contract: Contract | None) -> str | Response:
         else:
             db.session.commit()
             flash(_("Contract %(ref)s saved.", ref=saved.reference), "success")
+            if saved.commune and saved.commune_insee is None:
+                flash(import_messages.commune_unknown(saved.commune), "warning")
             return redirect(url_for("contracts.detail", contract_id=saved.id))
     return render_template("contracts/form.html", form=form, contract=contract, options=options)

@@ -12,6 +12,7 @@ from clauses.access import policy, web
 from clauses.errors import DuplicateParticipant, EligibilityWithoutCriterion
 from clauses.extensions import db
 from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, ParticipantForm
+from clauses.messages import imports as import_messages
 from clauses.messages import labels
 from clauses.models import Criterion, Participant, Sex
 from clauses.services import audit, participants, participants_import, reads
@@ -134,6 +135,8 @@ def _participant_form(person: Participant | None) -> str | Response:
         else:
             db.session.commit()
             flash(_("%(name)s saved.", name=saved.full_name), "success")
+            if saved.commune and saved.commune_insee is None:
+                flash(import_messages.commune_unknown(saved.commune), "warning")
             return redirect(url_for("participants.detail", participant_id=saved.id))
     return render_template(
         "participants/form.html",

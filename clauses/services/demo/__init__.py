@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from clauses.errors import DatabaseNotEmpty
 from clauses.models import Contract, Organisation, Participant, Role, User
 from clauses.rules.dates import previous_month
-from clauses.services import audit
+from clauses.services import audit, communes
 from clauses.services.demo import records, sheets, simulator
 from clauses.services.demo.catalogue import (
     ACCOUNTS,
@@ -70,6 +70,7 @@ def load_demo(session: Session, today: date) -> DemoSummary:
     contracts = records.contracts(session, rng, organisations, reporting)
     people = records.participants(session, rng, today, users[FACILITATOR_ACCOUNT])
     session.flush()
+    communes.resolve_stored(session, communes.resolver(session))
     sites = [site for _, site in contracts]
     lines = simulator.simulate(rng, sites, records.workers(people), reporting)
     quiet = simulator.quiet_month(sites, reporting)
