@@ -21,17 +21,20 @@ from clauses.access import policy
 from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
 from clauses.messages import _, day_text, labels, month_name, ngettext
+from clauses.messages import candidates as candidate_messages
 from clauses.messages import imports as messages
 from clauses.models import Role
 from clauses.rules.compliance import reporting_month
 from clauses.services import (
     accounts,
     backups,
+    candidates,
     compliance,
     contracts_import,
     demo,
     participants,
     participants_import,
+    pathways_import,
     reminders,
     timesheets,
 )
@@ -83,6 +86,8 @@ def register(app: Flask) -> None:
         import_timesheet,
         status,
         declare_no_hours,
+        candidates_command,
+        import_pathways,
         purge_eligibility,
         send_reminders,
         backup,
@@ -209,6 +214,25 @@ def import_participants(file: Path, as_json: bool, max_bytes: int | None) -> Non
     )
     db.session.commit()
     _echo_reference_report(report, _("Participants"), as_json)
+
+
+@click.command("import-pathways")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@max_bytes_option
+@reports_errors
+def import_pathways(file: Path, as_json: bool, max_bytes: int | None) -> None:
+    """Record the placements and outcomes of the facilitators' follow-up sheet."""
+    content = _file_bytes(file, max_bytes)
+    report = pathways_import.import_pathways(db.session(), None, content, file.name, _limits())
+    db.session.commit()
+    if as_json:
+        payload = {**report.counts(), **_issues_json(report.errors, report.warnings)}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    _echo_issues(report.errors, report.warnings)
+    click.echo(messages.pathways_summary(report.counts(), len(report.warnings)))
 
 
 @click.command("demo")
@@ -388,6 +412,62 @@ def declare_no_hours(reference: str, month: datetime) -> None:
         )
     )
 
+
+@click.command("candidates")
+@with_appcontext
+@click.argument("reference")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the ranking (YYYY-MM-DD; default: today).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def candidates_command(reference: str, as_of: datetime | None, limit: int, as_json: bool) -> None:
+    """The people who could fill a contract's insertion places, best first, with their points."""
+    day = as_of.date() if as_of else clock.today()
+    contract = compliance.contract_by_reference(db.session(), reference)
+    found = candidates.candidates(db.session(), contract, day, limit=limit)
+    if as_json:
+        click.echo(json.dumps(found.as_json(), ensure_ascii=False))
+        return
+    click.echo(
+        _(
+            "Candidates for %(reference)s (%(trade)s, %(commune)s) as of %(date)s: %(places)s.",
+            reference=found.reference,
+            trade=contract.trade,
+            commune=contract.commune or "—",
+            date=day_text(day),
+            places=ngettext("%(num)s open place", "%(num)s open places", found.open_places),
+        )
+    )
+    heads = (_("Person"), _("Born"), _("Score"), _("Trade"), _("Distance"), _("Priority"))
+    click.echo(_CANDIDATE_LINE.format(*heads, _("Waiting"), _("Why")))
+    for c in found.candidates:
+        points = (format_decimal(p, "0.00") for p in (c.trade, c.distance, c.priority, c.waiting))
+        click.echo(
+            _CANDIDATE_LINE.format(
+                f"{c.last_name.upper()} {c.first_name}"[:30],
+                day_text(c.birth_date),
+                format_decimal(c.score, "0.0"),
+                *points,
+                candidate_messages.reasons_text(c.reasons),
+            )
+        )
+    shown = len(found.candidates)
+    click.echo(
+        ngettext(
+            "%(num)s candidate in all",
+            "%(num)s candidates in all",
+            found.total,
+        )
+        + (_(" (the first %(shown)s shown)", shown=shown) if shown < found.total else "")
+    )
+
+
+# A line of `candidates`: person, birth date, score, the four components, reasons.
+_CANDIDATE_LINE = "{:<30} {:<10} {:>6} {:>6} {:>8} {:>8} {:>7}  {}"
 
 # The text table of `status`: contract, status, four hours, report, places.
 _STATUS_LINE = "{:<24} {:<26} {:>10} {:>10} {:>10} {:>10} {:>8} {:>6}"

@@ -235,6 +235,21 @@ class EligibilityWithoutCriterion(InvalidValue):
     code = "eligibility_without_criterion"
 
 
+# Directing people to sites
+
+
+class WeightsInvalid(InvalidValue):
+    """Candidate weights: each from 0 to `maximum`, not all 0."""
+
+    code = "weights_invalid"
+
+
+class DepartmentsInvalid(InvalidValue):
+    """The programme's départements: codes such as 93, 2A or 974 (values: those that are not)."""
+
+    code = "departments_invalid"
+
+
 # Running the app
 
 

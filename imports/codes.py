@@ -34,6 +34,12 @@ class Code(StrEnum):
     SEX_INVALID = "sex_invalid"
     ORGANISATION_CONFLICT = "organisation_conflict"
     SCHEDULE_INCOMPLETE = "schedule_incomplete"
+    # Row errors of the follow-up sheet (import-pathways).
+    PARTICIPANT_UNKNOWN = "participant_unknown"
+    STATUS_INVALID = "status_invalid"
+    HIRE_DATE_MISSING = "hire_date_missing"
+    OUTCOME_INVALID = "outcome_invalid"
+    OUTCOME_DATE_MISSING = "outcome_date_missing"
     # Row warnings: the row is accepted (hours_zero: skipped).
     HOURS_OVERTIME = "hours_overtime"
     HOURS_ZERO = "hours_zero"
@@ -45,6 +51,7 @@ class Code(StrEnum):
     REPLACES_PREVIOUS = "replaces_previous"
     CRITERION_UNKNOWN = "criterion_unknown"
     VALIDATION_KEPT = "validation_kept"
+    COMMUNE_UNKNOWN = "commune_unknown"
     # Sheet warning.
     SHEET_SKIPPED = "sheet_skipped"
 

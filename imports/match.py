@@ -54,9 +54,13 @@ class Match:
 
 class People:
     """Everyone registered, for an exact match. Among them, the people known to the uploader
-    and those this file named or created so far, for a near spelling or the name alone."""
+    and those this file named or created so far, for a near spelling or the name alone.
 
-    def __init__(self, people: Iterable[Person] = ()) -> None:
+    An import that never creates people (the follow-up sheet) says so: a person not found is
+    then NEW without a person, and later rows do not find them either."""
+
+    def __init__(self, people: Iterable[Person] = (), *, may_create: bool = True) -> None:
+        self._may_create = may_create
         self._exact: dict[tuple[str, date], Person] = {}
         self._by_name: defaultdict[str, list[Person]] = defaultdict(list)
         self._by_birth: defaultdict[date, list[Person]] = defaultdict(list)
@@ -107,6 +111,8 @@ class People:
         return None
 
     def _create(self, last_name: str, first_name: str, key: str, birth_date: date) -> Match:
+        if not self._may_create:
+            return Match(MatchKind.NEW)
         person = Person(
             None,
             last_name.strip(),

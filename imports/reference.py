@@ -40,7 +40,7 @@ def contracts_by_key(session: Session, contractor_id: int | None) -> dict[str, K
     }
 
 
-def known_people(session: Session, scope: int | None) -> People:
+def known_people(session: Session, scope: int | None, *, may_create: bool = True) -> People:
     """Everyone registered, each marked known or not to an upload of this scope."""
     rows = session.execute(
         sa.select(
@@ -52,7 +52,7 @@ def known_people(session: Session, scope: int | None) -> People:
             known_to(scope),
         )
     )
-    return People(Person(*row) for row in rows)
+    return People((Person(*row) for row in rows), may_create=may_create)
 
 
 def existing_keys(session: Session, contract_ids: Iterable[int]) -> set[EntryKey]:

@@ -55,10 +55,11 @@ def _as_date(value: date | str) -> date:
 
 def _catalogue() -> dict[str, Sentence]:
     # Each area's module is imported here, so that adding one is one line.
-    from clauses.messages import accounts, contracts, imports, operations, system
+    from clauses.messages import accounts, candidates, contracts, imports, operations, system
 
     modules: tuple[Mapping[str, Sentence], ...] = (
         accounts.SENTENCES,
+        candidates.SENTENCES,
         contracts.SENTENCES,
         imports.SENTENCES,
         operations.SENTENCES,

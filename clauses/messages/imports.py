@@ -156,6 +156,27 @@ def _organisation_conflict(p: Params) -> str:
     return _("the buyer and the contractor are the same organisation")
 
 
+def _participant_unknown(p: Params) -> str:
+    if p.get("birth_date"):
+        return _(
+            "no registered person is “%(name)s”, born on %(date)s: nothing is recorded for "
+            "this row",
+            name=p["name"],
+            date=day_text(p["birth_date"]),
+        )
+    return _("no registered person is “%(name)s”: nothing is recorded for this row", name=p["name"])
+
+
+def _status_invalid(p: Params) -> str:
+    if not p["value"]:
+        return _("status missing")
+    return _(
+        "status “%(value)s” unknown (Proposé·e, Entretien, Embauché·e, Terminé, Refusé·e, "
+        "Désisté·e)",
+        value=p["value"],
+    )
+
+
 # --- Row warnings ----------------------------------------------------------------------------
 
 
@@ -279,6 +300,17 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
         reference=p["reference"],
         row=p["failed_row"],
     ),
+    Code.PARTICIPANT_UNKNOWN: _participant_unknown,
+    Code.STATUS_INVALID: _status_invalid,
+    Code.HIRE_DATE_MISSING: lambda p: _(
+        "a hire (hired or ended) needs its hire date: “Date d'embauche” is empty"
+    ),
+    Code.OUTCOME_INVALID: lambda p: _(
+        "outcome “%(value)s” unknown (Emploi durable, Emploi de transition, Sortie positive, "
+        "Autre, Inconnue)",
+        value=p["value"],
+    ),
+    Code.OUTCOME_DATE_MISSING: lambda p: _("an outcome needs its date: “Date de sortie” is empty"),
     Code.HOURS_OVERTIME: lambda p: _(
         "%(hours)s in the month, more than full time (%(full_time)s)",
         hours=_hours(p["hours"]),
@@ -308,6 +340,9 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
     Code.VALIDATION_KEPT: lambda p: _(
         "validation date empty: the validation of %(date)s already recorded is kept",
         date=day_text(p["validated_on"]),
+    ),
+    Code.COMMUNE_UNKNOWN: lambda p: _(
+        "commune “%(value)s” unknown: the distance to sites stays unknown", value=p["value"]
     ),
     Code.SHEET_SKIPPED: lambda p: _("sheet skipped: no header row recognised in its first 30 rows"),
     # File-level errors (ClausesError codes).
@@ -362,6 +397,11 @@ def sentence(issue: IssueLike) -> str:
     return f"{detail[:1].upper()}{detail[1:]}."
 
 
+def commune_unknown(value: str) -> str:
+    """What a form says after saving a commune it did not find, as an import warns of it."""
+    return sentence(Issue("", None, Code.COMMUNE_UNKNOWN, {"value": value}))
+
+
 def located(issue: IssueLike) -> str:
     """The issue after its sheet and row, as the command line and the JSON print it."""
     sheet, row = _where(issue)
@@ -410,6 +450,11 @@ TITLES: dict[str, Callable[[], str]] = {
     Code.SEX_INVALID: lambda: _("Unreadable sex"),
     Code.ORGANISATION_CONFLICT: lambda: _("Organisation in conflict"),
     Code.SCHEDULE_INCOMPLETE: lambda: _("Schedule left as it was"),
+    Code.PARTICIPANT_UNKNOWN: lambda: _("Unknown person"),
+    Code.STATUS_INVALID: lambda: _("Unknown status"),
+    Code.HIRE_DATE_MISSING: lambda: _("Hire date missing"),
+    Code.OUTCOME_INVALID: lambda: _("Unknown outcome"),
+    Code.OUTCOME_DATE_MISSING: lambda: _("Outcome date missing"),
     Code.HOURS_OVERTIME: lambda: _("More than full time"),
     Code.HOURS_ZERO: lambda: _("0 hours"),
     Code.PARTICIPANT_FUZZY: lambda: _("Name recognised despite its spelling"),
@@ -420,6 +465,7 @@ TITLES: dict[str, Callable[[], str]] = {
     Code.REPLACES_PREVIOUS: lambda: _("Replaces hours already received"),
     Code.CRITERION_UNKNOWN: lambda: _("Unknown eligibility criterion"),
     Code.VALIDATION_KEPT: lambda: _("Validation kept"),
+    Code.COMMUNE_UNKNOWN: lambda: _("Unknown commune"),
     Code.SHEET_SKIPPED: lambda: _("Sheet skipped"),
 }
 
@@ -472,3 +518,23 @@ def reference_summary(report: ReferenceImportReport) -> str:
         report.schedules_replaced,
     )
     return f"{summary} {schedules}"
+
+
+def pathways_summary(counts: Mapping[str, int], warnings: int) -> str:
+    """ "12 lignes acceptées, 2 rejetées ; mises en relation : 8 créées, 3 mises à jour, 1
+    inchangée ; 5 sorties enregistrées ; 0 avertissement." """
+    return _(
+        "%(accepted)s, %(rejected)s; placements: %(created)s, %(updated)s, %(unchanged)s; "
+        "%(outcomes)s; %(warnings)s.",
+        accepted=ngettext("%(num)s row accepted", "%(num)s rows accepted", counts["rows_accepted"]),
+        rejected=ngettext("%(num)s rejected", "%(num)s rejected", counts["rows_rejected"]),
+        created=ngettext("%(num)s created", "%(num)s created", counts["placements_created"]),
+        updated=ngettext("%(num)s updated", "%(num)s updated", counts["placements_updated"]),
+        unchanged=ngettext(
+            "%(num)s unchanged", "%(num)s unchanged", counts["placements_unchanged"]
+        ),
+        outcomes=ngettext(
+            "%(num)s outcome recorded", "%(num)s outcomes recorded", counts["outcomes_recorded"]
+        ),
+        warnings=ngettext("%(num)s warning", "%(num)s warnings", warnings),
+    )
