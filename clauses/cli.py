@@ -20,7 +20,7 @@ from clauses import clock, links
 from clauses.access import policy
 from clauses.errors import ClausesError, DatabaseNotEmpty, UnreadableFile
 from clauses.extensions import db
-from clauses.messages import _, day_text, labels, month_name, ngettext
+from clauses.messages import _, day_text, labels, month_name, ngettext, pgettext
 from clauses.messages import candidates as candidate_messages
 from clauses.messages import imports as messages
 from clauses.models import Role
@@ -442,8 +442,17 @@ def candidates_command(reference: str, as_of: datetime | None, limit: int, as_js
             places=ngettext("%(num)s open place", "%(num)s open places", found.open_places),
         )
     )
-    heads = (_("Person"), _("Born"), _("Score"), _("Trade"), _("Distance"), _("Priority"))
-    click.echo(_CANDIDATE_LINE.format(*heads, _("Waiting"), _("Why")))
+    heads = (
+        _("Person"),
+        _("Born"),
+        _("Score"),
+        pgettext("candidate points", "Trade"),
+        pgettext("candidate points", "Distance"),
+        pgettext("candidate points", "Priority"),
+        pgettext("candidate points", "Waiting"),
+        _("Why"),
+    )
+    click.echo(_CANDIDATE_LINE.format(*heads))
     for c in found.candidates:
         points = (format_decimal(p, "0.00") for p in (c.trade, c.distance, c.priority, c.waiting))
         click.echo(
@@ -455,15 +464,16 @@ def candidates_command(reference: str, as_of: datetime | None, limit: int, as_js
                 candidate_messages.reasons_text(c.reasons),
             )
         )
-    shown = len(found.candidates)
     click.echo(
         ngettext(
-            "%(num)s candidate in all",
-            "%(num)s candidates in all",
+            "%(num)s candidate in all, %(shown)s shown.",
+            "%(num)s candidates in all, %(shown)s shown.",
             found.total,
+            shown=len(found.candidates),
         )
-        + (_(" (the first %(shown)s shown)", shown=shown) if shown < found.total else "")
     )
+    if not found.has_commune:
+        click.echo(_("The site's commune is unknown: no distance is known."))
 
 
 # A line of `candidates`: person, birth date, score, the four components, reasons.

@@ -90,6 +90,7 @@ PAGES = [
     ),
     ("admin.audit", lambda w: "/admin/audit", ADMIN_ONLY),
     ("admin.thresholds", lambda w: "/admin/thresholds", ADMIN_ONLY),
+    ("admin.ranking", lambda w: "/admin/ranking", ADMIN_ONLY),
     ("reminders.index", lambda w: "/reminders/", TEAM_ONLY),
     ("auth.login", lambda w: "/login", {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)}),
     ("health.health", lambda w: "/health", {ANONYMOUS: 200, **EVERYONE}),
@@ -180,6 +181,8 @@ POSTS = [
     ),
     # Both thresholds are required: an empty form is shown again with its errors.
     ("admin.thresholds", lambda w: "/admin/thresholds", ADMIN_POST),
+    # The weights and départements are required too.
+    ("admin.ranking", lambda w: "/admin/ranking", ADMIN_POST),
 ]
 
 

@@ -35,6 +35,8 @@ PARAMS = {
     "backup_tool_failed": {"tool": "pg_restore", "detail": "could not read input file"},
     "not_a_backup": {"path": "notes.txt", "kind": "SQLite"},
     "backup_from_newer_code": {"revision": "f0f0f0f0f0f0"},
+    "weights_invalid": {"maximum": 1000},
+    "departments_invalid": {"values": "999"},
 }
 
 

@@ -18,10 +18,18 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from clauses.forms.fields import AccountEmail, in_id_range, member, optional_id, options
+from clauses.forms.fields import (
+    AccountEmail,
+    NumberField,
+    in_id_range,
+    member,
+    optional_id,
+    options,
+)
 from clauses.models import OrganisationKind, Role
+from clauses.rules.candidates import Weights
 from clauses.rules.compliance import Thresholds
 from clauses.services.accounts import AccountChanges, NewAccount, UserFilters
 from clauses.services.audit import EventFilters
@@ -134,6 +142,38 @@ class ThresholdsForm(FlaskForm):
     def thresholds(self) -> Thresholds:
         # Both are required: once the form validates, neither is None.
         return Thresholds(self.on_track.data or Decimal(0), self.at_risk.data or Decimal(0))
+
+
+class PointsField(NumberField):
+    """A number of points as people type it ("7,5" or "7.5")."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata([str(value).replace(",", ".").strip() for value in valuelist])
+
+
+def _weight(label: Any) -> PointsField:
+    return PointsField(label, places=None, validators=[InputRequired(), NumberRange(0, 1000)])
+
+
+class RankingForm(FlaskForm):
+    """The candidates' weights (points) and the programme's départements (codes, in order)."""
+
+    trade = _weight(_l("Same trade (points)"))
+    distance = _weight(_l("Distance (points at 0 km)"))
+    priority = _weight(_l("Priority (points for all four situations)"))
+    waiting = _weight(_l("Waiting (points from a year of waiting)"))
+    departments = StringField(
+        _l("Programme départements, first first"), validators=[DataRequired(), Length(max=200)]
+    )
+
+    def weights(self) -> Weights:
+        # All four are required: once the form validates, none is None.
+        return Weights(
+            *(
+                field.data or Decimal(0)
+                for field in (self.trade, self.distance, self.priority, self.waiting)
+            )
+        )
 
 
 class UserFilterForm(Form):

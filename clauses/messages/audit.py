@@ -51,6 +51,7 @@ OBJECTS: dict[str, LazyString] = {
     "database": _l("database"),
     "contracts_file": _l("contracts file"),
     "participants_file": _l("participants file"),
+    "pathways_file": _l("follow-up sheet"),
 }
 
 # The details' keys, and the fields of the records they describe.
@@ -134,6 +135,14 @@ FIELDS: dict[str, LazyString] = {
     "failed": _l("reminders failed"),
     "already_sent": _l("already reminded that day"),
     "no_contact": _l("contracts without contact"),
+    "distance": _l("distance points"),
+    "priority": _l("priority points"),
+    "waiting": _l("waiting points"),
+    "communes_changed": _l("communes resolved differently"),
+    "placements_created": _l("placements created"),
+    "placements_updated": _l("placements updated"),
+    "placements_unchanged": _l("placements unchanged"),
+    "outcomes_recorded": _l("outcomes recorded"),
 }
 
 VALIDATED_ON = "eligibility_validated_on"
@@ -154,6 +163,10 @@ def object_text(code: str, object_id: str | None = None) -> str:
         return _("reminders for %(month)s", month=month_name(object_id))
     if code == "setting" and object_id == "thresholds":
         return _("compliance thresholds")
+    if code == "setting" and object_id == "candidate_weights":
+        return _("candidate ranking weights")
+    if code == "setting" and object_id == "programme_departments":
+        return _("programme départements")
     kind = str(OBJECTS.get(code, code))
     return f"{kind} {object_id}" if object_id else kind
 

@@ -3,7 +3,7 @@
 
 from flask_babel import format_decimal
 
-from clauses.messages import Sentence, _, ngettext
+from clauses.messages import Sentence, _, ngettext, pgettext
 from clauses.rules.candidates import Priority
 from clauses.services.candidates import Reasons
 
@@ -14,7 +14,7 @@ def priority_label(priority: Priority) -> str:
     return {
         Priority.RSA: lambda: _("RSA"),
         Priority.QPV: lambda: _("QPV"),
-        Priority.LONG_TERM_JOB_SEEKER: lambda: _("long-term job seeker"),
+        Priority.LONG_TERM_JOB_SEEKER: lambda: pgettext("candidate reason", "long-term job seeker"),
         Priority.WOMAN: lambda: _("woman"),
     }[priority]()
 

@@ -345,7 +345,7 @@ def current_weights(session: Session) -> Weights:
     rows = session.execute(
         sa.select(Setting.key, Setting.value).where(Setting.key.in_(WEIGHT_KEYS.values()))
     )
-    stored = dict(rows.tuples().all())
+    stored = {key: value for key, value in rows}
     defaults = Weights().as_dict()
     return Weights(
         **{
@@ -362,6 +362,8 @@ def set_weights(session: Session, actor: User, new: Weights) -> Weights:
     if wrong or not any(values.values()):
         raise WeightsInvalid(field=wrong[0] if wrong else None, maximum=int(MAX_WEIGHT))
     before = current_weights(session)
+    if before.as_dict() == values:
+        return before
     for name, key in WEIGHT_KEYS.items():
         setting = session.get(Setting, key) or Setting(key=key)
         setting.value, setting.updated_by_id = str(values[name]), actor.id

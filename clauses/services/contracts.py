@@ -173,6 +173,7 @@ def save_contract(
     holder = _holder(session, data.contractor_id)
     operation = _operation(session, data) or _new_operation(session, actor, data)
     before = _snapshot(contract) if contract is not None else None
+    insee = communes.resolver(session).insee(data.commune)
     if contract is None:
         contract = Contract()
         session.add(contract)
@@ -182,7 +183,7 @@ def save_contract(
     contract.contractor = holder
     contract.trade = data.trade.strip()
     contract.commune = data.commune.strip()
-    contract.commune_insee = communes.resolver(session).insee(contract.commune)
+    contract.commune_insee = insee
     contract.start_date, contract.end_date = data.start_date, data.end_date
     contract.committed_hours = data.committed_hours
     contract.amount, contract.insertion_rate = data.amount, data.insertion_rate

@@ -221,6 +221,7 @@ def save_participant(
     _check_unique(session, data, participant)
     _check_facilitator(session, data.facilitator_id)
     before = _snapshot(participant) if participant is not None else None
+    insee = commune_resolver(session).insee(data.commune)
     if participant is None:
         participant = Participant()
         session.add(participant)
@@ -228,7 +229,7 @@ def save_participant(
     participant.birth_date = data.birth_date
     participant.sex = data.sex
     participant.commune = data.commune.strip()
-    participant.commune_insee = commune_resolver(session).insee(participant.commune)
+    participant.commune_insee = insee
     participant.is_qpv = data.is_qpv
     participant.set_criteria(set(data.criteria))
     participant.other_criteria = data.other_criteria.strip()

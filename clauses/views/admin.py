@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from stdnum.fr import siret as stdnum_siret
@@ -26,6 +26,7 @@ from clauses.forms.admin import (
     OrganisationFilterForm,
     OrganisationForm,
     PasswordForm,
+    RankingForm,
     ThresholdsForm,
     UserFilterForm,
 )
@@ -33,7 +34,7 @@ from clauses.forms.fields import in_id_range, options
 from clauses.messages import audit as audit_text
 from clauses.messages import labels
 from clauses.models import AuditLog, Organisation, OrganisationKind, Role, User
-from clauses.services import accounts, audit, compliance, organisations
+from clauses.services import accounts, audit, candidates, communes, compliance, organisations
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -210,6 +211,37 @@ def thresholds() -> str | Response:
             flash(_("The compliance thresholds are saved."), "success")
             return redirect(url_for(".thresholds"))
     return render_template("admin/thresholds.html", form=form, current=current)
+
+
+# Candidate ranking: the weights and the programme's départements
+
+
+@bp.route("/ranking", methods=["GET", "POST"])
+def ranking() -> str | Response:
+    weights = candidates.current_weights(db.session())
+    departments = communes.departments(db.session())
+    form = RankingForm(**weights.as_dict(), departments=", ".join(departments))
+    if form.validate_on_submit():
+        actor = web.user()
+
+        def save() -> int:
+            candidates.set_weights(db.session(), actor, form.weights())
+            return communes.set_departments(db.session(), actor, [form.departments.data])
+
+        done = _attempt(form, save)
+        if done is not None:
+            flash(_("The ranking settings are saved."), "success")
+            if done.value:
+                changed = ngettext(
+                    "Communes resolved again: %(num)s record changed.",
+                    "Communes resolved again: %(num)s records changed.",
+                    done.value,
+                )
+                flash(changed, "info")
+            return redirect(url_for(".ranking"))
+    return render_template(
+        "admin/ranking.html", form=form, weights=weights, departments=departments
+    )
 
 
 # Helpers
