@@ -9,13 +9,26 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from flask_migrate import upgrade
 
 from clauses.errors import WeightsInvalid
+from clauses.extensions import db
 from clauses.messages.candidates import reasons_text
-from clauses.models import AuditLog, Criterion, Placement, PlacementState, Sex
+from clauses.models import (
+    AuditLog,
+    Criterion,
+    ImportBatch,
+    Participant,
+    Placement,
+    PlacementState,
+    Sex,
+)
 from clauses.rules.candidates import Priority, Weights
 from clauses.services import candidates, communes
+from clauses.services.timesheets import roll_back_batch
 from tests.factories import ContractFactory, HourEntryFactory, ParticipantFactory, UserFactory
+from tests.test_import_pipeline import HEADER, row, run, xlsx
+from tests.test_migrations import _batch, _contract, _person, insert, migrating  # noqa: F401
 
 D = date(2026, 3, 11)
 
@@ -261,3 +274,55 @@ def test_a_readable_table_in_french(runner, db_session):
     assert "même métier · 0,0 km · femme · attend depuis 8 mois" in lines[2]
     assert "même métier · attend depuis 10 jours" in lines[3]
     assert lines[-1] == "2 candidat·es en tout, 2 affiché·es."
+
+
+# The latest month with hours, kept with the entries ------------------------------------------
+
+
+def last_month(db_session, person):
+    return db_session.scalar(
+        sa.select(Participant.last_hours_month).where(Participant.id == person.id)
+    )
+
+
+def test_imports_and_rollbacks_keep_each_persons_latest_month_with_hours(
+    db_session, contract, karim
+):
+    first = run(db_session, xlsx([HEADER, row(month=date(2024, 2, 1))]), commit=True)
+    assert last_month(db_session, karim) == date(2024, 2, 1)
+    second = run(db_session, xlsx([HEADER, row(month=date(2024, 3, 1), kind="CDI")]), commit=True)
+    assert last_month(db_session, karim) == date(2024, 3, 1)
+
+    roll_back_batch(db_session, db_session.get(ImportBatch, second.batch_id), None)
+    assert last_month(db_session, karim) == date(2024, 2, 1)
+    roll_back_batch(db_session, db_session.get(ImportBatch, first.batch_id), None)
+    assert last_month(db_session, karim) is None
+
+
+def test_the_migration_fills_the_latest_month_from_the_entries(migrating):  # noqa: F811
+    upgrade(revision="3c8d2e7f9a41")
+    with db.engine.begin() as connection:
+        contract = _contract(connection)
+        worked, idle = _person(connection, "DIOP", None), _person(connection, "SOW", None)
+        batch = _batch(connection, 1, "a", "committed")
+        for month in (date(2024, 1, 1), date(2024, 3, 1)):
+            insert(
+                connection,
+                "hour_entry",
+                contract_id=contract,
+                participant_id=worked,
+                month=month,
+                employment_type="cdi",
+                employment_type_text="",
+                employer="",
+                hours=35,
+                batch_id=batch,
+                updated_at="2024-04-08 10:00:00",
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT id, last_hours_month FROM participant")).all()
+        assert {id_: str(month)[:10] if month else None for id_, month in rows} == {
+            worked: "2024-03-01",
+            idle: None,
+        }

@@ -3,11 +3,13 @@ for pathways"): the reference files, the hour sheets, the follow-up sheet, then 
 contract's candidates compared with expected.json, order and points."""
 
 import json
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from clauses.models import Outcome, Placement, PlacementEvent
+from clauses.services import candidate_sql, candidates, compliance
 from tests.conftest import FIXTURES
 from tests.test_fixtures_world import cli  # noqa: F401 (a fixture)
 
@@ -94,3 +96,26 @@ def test_the_default_limit_is_twenty(pathways_world):
     code, output = pathways_world("candidates", reference, "--as-of", EXPECTED["as_of"], "--json")
     assert code == 0
     assert len(json.loads(output)["candidates"]) == 20
+
+
+@pytest.mark.parametrize("extra_rows", [50, 0])
+def test_the_first_n_are_the_first_n_of_the_whole_list(
+    pathways_world, db_session, monkeypatch, extra_rows
+):
+    """The database picks who may rank among the first N (services/candidate_sql.py): with
+    few rows read beyond N, and with none (ties at the N-th then need the second query)."""
+    monkeypatch.setattr(candidate_sql, "EXTRA_ROWS", extra_rows)
+    import_sheet(pathways_world)
+    as_of = date.fromisoformat(EXPECTED["as_of"])
+    for reference in EXPECTED["candidates"]:
+        contract = compliance.contract_by_reference(db_session, reference)
+        whole = candidates.candidates(db_session, contract, as_of)
+        for limit in (1, 2, 3, 5, 8, 13, 21, 34):
+            first = candidates.candidates(db_session, contract, as_of, limit=limit)
+            assert first.candidates == whole.candidates[:limit], (reference, limit)
+            assert first.total == whole.total
+        for options in ({"trade_only": True}, {"within_km": 5.0}, {"trade": "Peinture"}):
+            whole = candidates.candidates(db_session, contract, as_of, **options)
+            first = candidates.candidates(db_session, contract, as_of, limit=4, **options)
+            assert first.candidates == whole.candidates[:4], (reference, options)
+            assert first.total == whole.total, (reference, options)

@@ -43,6 +43,9 @@ class Participant(Base):
     # None means "to verify": hours stay pending until a facilitator validates eligibility.
     eligibility_validated_on: Mapped[date | None] = mapped_column(index=True)
     wanted_trades: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The latest month with hours (> 0, any contract), kept with the hour entries by
+    # services/hours_summary.py: how long a candidate has waited, read without the entries.
+    last_hours_month: Mapped[date | None]
     is_available: Mapped[bool] = mapped_column(default=False)
     facilitator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ merged into another, such as Pierrefitte-sur-Seine into Saint-Denis) resolves to
 Pure: the table is built from rows (services/communes.py reads the shipped files once).
 """
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +23,7 @@ from clauses.rules.names import normalise_name
 # Seine-Saint-Denis first, then Paris, the inner ring and the rest of Île-de-France.
 DEFAULT_DEPARTMENTS = ("93", "75", "92", "94", "95", "77", "78", "91")
 EARTH_RADIUS_KM = 6371.0
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180  # of latitude, the most a degree can be apart
 CODE_LENGTH = 5
 # The cities split into arrondissements, and the first digits of their arrondissements' codes.
 ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
@@ -86,6 +88,9 @@ class CommuneTable:
             self._by_name[name_key(commune.name)].append(commune)
             for postcode in commune.postcodes:
                 self._by_postcode[postcode].append(commune)
+        # By latitude, to find the communes near one without measuring every distance.
+        self._by_lat = sorted(self._by_code.values(), key=lambda commune: commune.lat)
+        self._lats = [commune.lat for commune in self._by_lat]
         self._former_code: dict[str, Commune] = {}
         self._former_name: defaultdict[str, list[Commune]] = defaultdict(list)
         for old in former:
@@ -101,6 +106,15 @@ class CommuneTable:
     def get(self, insee: str | None) -> Commune | None:
         """The current commune of this INSEE code (as stored once resolved)."""
         return self._by_code.get(insee) if insee else None
+
+    def within(self, centre: Commune, km: float) -> list[tuple[Commune, float]]:
+        """The communes whose centroid lies within `km` of the centre's (itself included), with
+        their distance."""
+        degrees = km / KM_PER_DEGREE
+        low = bisect.bisect_left(self._lats, centre.lat - degrees)
+        high = bisect.bisect_right(self._lats, centre.lat + degrees)
+        near = ((commune, distance_km(centre, commune)) for commune in self._by_lat[low:high])
+        return [(commune, d) for commune, d in near if d <= km]
 
     def resolve(
         self, text: str, departments: Sequence[str] = DEFAULT_DEPARTMENTS

@@ -7,11 +7,11 @@ of each person and site was resolved when it was set (services/communes.py).
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from clauses.errors import WeightsInvalid
 from clauses.models import (
     Contract,
-    HourEntry,
     Participant,
     ParticipantCriterion,
     Placement,
@@ -43,7 +42,7 @@ from clauses.rules.candidates import (
 )
 from clauses.rules.communes import Commune, distance_km
 from clauses.rules.placements import is_busy
-from clauses.services import audit, communes, compliance
+from clauses.services import audit, candidate_sql, communes, compliance
 
 WEIGHT_KEYS = {name: f"candidate_weight_{name}" for name in Weights().as_dict()}
 MAX_WEIGHT = Decimal(1000)
@@ -129,16 +128,32 @@ def candidates(
 ) -> CandidateList:
     """The people who could fill the contract's places as of D, best first. `trade` replaces
     the contract's (a job offer's trade); trade_only keeps those who want that trade, within_km
-    those living within that distance of the site."""
-    table = communes.table()
-    site = Site(trade if trade is not None else contract.trade, table.get(contract.commune_insee))
+    those living within that distance of the site; `limit` keeps the first ones (the database
+    then picks the few who may rank there: candidate_sql.py)."""
+    site = Site(
+        trade if trade is not None else contract.trade, communes.table().get(contract.commune_insee)
+    )
     weights = current_weights(session)
-    ranked = rules.rank(site, load_people(session, as_of), as_of, weights)
+    busy = busy_people(session, as_of)
+    if limit is None:
+        people = load_people(session, as_of, busy=busy)
+    else:
+        chosen = candidate_sql.preselect(
+            session,
+            site,
+            as_of,
+            weights,
+            limit,
+            busy=busy,
+            trade_only=trade_only,
+            within_km=within_km,
+        )
+        people = load_people(session, as_of, busy=busy, ids=chosen.ids)
+    ranked = rules.rank(site, people, as_of, weights)
     if trade_only:
         ranked = [r for r in ranked if r.is_same_trade]
     if within_km is not None:
         ranked = [r for r in ranked if r.distance_km is not None and r.distance_km <= within_km]
-    shown = ranked if limit is None else ranked[:limit]
     return CandidateList(
         contract_id=contract.id,
         reference=contract.reference,
@@ -146,8 +161,8 @@ def candidates(
         trade=site.trade,
         has_commune=site.commune is not None,
         open_places=open_places(session, contract, as_of),
-        total=len(ranked),
-        candidates=[_candidate(r) for r in shown],
+        total=len(ranked) if limit is None else chosen.total,
+        candidates=[_candidate(r) for r in ranked[:limit]],
         weights=weights,
     )
 
@@ -185,54 +200,61 @@ def _candidate(ranked: Ranked) -> Candidate:
     )
 
 
-# Reading everyone's inputs at once -----------------------------------------------------------
+# Reading the candidates' inputs --------------------------------------------------------------
+
+PEOPLE = Participant.__table__
+CRITERIA = ParticipantCriterion.__table__
 
 
-def load_people(session: Session, as_of: date) -> list[Person]:
-    """The candidates as of D with what ranking reads: validated on or before D, available,
-    not busy on any contract."""
+def load_people(
+    session: Session,
+    as_of: date,
+    *,
+    busy: Collection[int] | None = None,
+    ids: Collection[int] | None = None,
+) -> list[Person]:
+    """The candidates as of D (or those of `ids` among them) with what ranking reads:
+    validated on or before D, available, not busy on any contract. Two queries, whoever many
+    they are."""
+    busy = busy_people(session, as_of) if busy is None else busy
+    conditions = candidate_sql.eligible(as_of)
+    if ids is not None:
+        if not ids:
+            return []
+        conditions.append(PEOPLE.c.id.in_(sorted(ids)))
+    priorities = _priority_criteria(session, conditions)
     table = communes.table()
-    busy = busy_people(session, as_of)
-    priorities = _priority_criteria(session, as_of)
-    last_months = _last_months_with_hours(session, as_of)
-    people = []
-    for row in session.execute(_candidates_query(as_of)):
-        if row.id in busy:
-            continue
-        people.append(
-            Person(
-                id=row.id,
-                last_name=row.last_name,
-                first_name=row.first_name,
-                birth_date=row.birth_date,
-                wanted_trades=row.wanted_trades,
-                commune=table.get(row.commune_insee),
-                priorities=rules.priorities_of(
-                    row.sex == Sex.FEMALE, row.is_qpv, priorities.get(row.id, ())
-                ),
-                validated_on=row.eligibility_validated_on,
-                last_month_with_hours=last_months.get(row.id),
-            )
+    rows = session.connection().execute(
+        sa.select(
+            PEOPLE.c.id,
+            PEOPLE.c.last_name,
+            PEOPLE.c.first_name,
+            PEOPLE.c.birth_date,
+            PEOPLE.c.sex,
+            PEOPLE.c.is_qpv,
+            PEOPLE.c.commune_insee,
+            PEOPLE.c.wanted_trades,
+            PEOPLE.c.eligibility_validated_on,
+            PEOPLE.c.last_hours_month,
+        ).where(*conditions)
+    )
+    woman = Sex.FEMALE.value
+    return [
+        Person(
+            id,
+            last_name,
+            first_name,
+            born,
+            wanted,
+            table.get(insee),
+            rules.priorities_of(sex == woman, is_qpv, priorities.get(id, ())),
+            validated_on,
+            last_month,
         )
-    return people
-
-
-def _eligible(as_of: date) -> list[sa.ColumnElement[bool]]:
-    return [Participant.eligibility_validated_on <= as_of, Participant.is_available.is_(True)]
-
-
-def _candidates_query(as_of: date) -> sa.Select[*tuple[Any, ...]]:
-    return sa.select(
-        Participant.id,
-        Participant.last_name,
-        Participant.first_name,
-        Participant.birth_date,
-        Participant.sex,
-        Participant.is_qpv,
-        Participant.commune_insee,
-        Participant.wanted_trades,
-        Participant.eligibility_validated_on,
-    ).where(*_eligible(as_of))
+        for id, last_name, first_name, born, sex, is_qpv, insee, wanted, validated_on, last_month
+        in rows
+        if id not in busy
+    ]  # fmt: skip
 
 
 def busy_people(session: Session, as_of: date) -> set[int]:
@@ -245,28 +267,18 @@ def busy_people(session: Session, as_of: date) -> set[int]:
     return {row[0] for row in rows if is_busy(row[1], row[2], row[3], as_of)}
 
 
-def _priority_criteria(session: Session, as_of: date) -> dict[int, list[str]]:
+def _priority_criteria(
+    session: Session, conditions: list[sa.ColumnElement[bool]]
+) -> dict[int, list[str]]:
     found: defaultdict[int, list[str]] = defaultdict(list)
-    rows = session.execute(
-        sa.select(ParticipantCriterion.participant_id, ParticipantCriterion.criterion)
-        .join(Participant, Participant.id == ParticipantCriterion.participant_id)
-        .where(ParticipantCriterion.criterion.in_(list(PRIORITY_CRITERIA)), *_eligible(as_of))
+    rows = session.connection().execute(
+        sa.select(CRITERIA.c.participant_id, CRITERIA.c.criterion)
+        .join(PEOPLE, PEOPLE.c.id == CRITERIA.c.participant_id)
+        .where(CRITERIA.c.criterion.in_(list(PRIORITY_CRITERIA)), *conditions)
     )
     for participant_id, criterion in rows:
         found[participant_id].append(criterion)
     return found
-
-
-def _last_months_with_hours(session: Session, as_of: date) -> dict[int, date]:
-    """Each candidate's latest month with hours (any contract, any employer; 0-hour rows are
-    no hours)."""
-    rows = session.execute(
-        sa.select(HourEntry.participant_id, sa.func.max(HourEntry.month))
-        .join(Participant, Participant.id == HourEntry.participant_id)
-        .where(HourEntry.hours > 0, *_eligible(as_of))
-        .group_by(HourEntry.participant_id)
-    )
-    return {participant_id: month for participant_id, month in rows}
 
 
 # How many candidates each site has -----------------------------------------------------------
@@ -298,7 +310,7 @@ class CandidatePool:
         busy = busy_people(session, as_of)
         rows = session.execute(
             sa.select(Participant.id, Participant.wanted_trades, Participant.commune_insee).where(
-                *_eligible(as_of)
+                *candidate_sql.eligible(as_of)
             )
         )
         self.total = 0

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from clauses.access import policy
 from clauses.errors import FileAlreadyImported
-from clauses.models import Contract, ImportBatch, Participant, User
+from clauses.models import BatchLine, Contract, ImportBatch, Participant, User
 from clauses.services import audit, hours_summary
 from imports import commit as committing
 from imports.cells import without_format_characters
@@ -270,8 +270,11 @@ def hours_by_contract_and_month(session: Session, report: ImportReport) -> list[
 
 def roll_back_batch(session: Session, batch: ImportBatch, actor: User | None) -> None:
     """The batch's hours no longer count: each key it touched gets back its earlier hours."""
+    people = session.scalars(
+        sa.select(BatchLine.participant_id).where(BatchLine.batch_id == batch.id).distinct()
+    ).all()
     done = committing.roll_back(session, batch, actor)
-    hours_summary.refresh(session, done.contract_ids)
+    hours_summary.refresh(session, done.contract_ids, people)
     audit.record(
         session,
         actor,
