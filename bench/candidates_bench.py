@@ -45,7 +45,7 @@ BUSY_SHARE = 0.02
 FLOOR_SQL = (
     "SELECT id, last_name, first_name, birth_date, sex, is_qpv, commune_insee, wanted_trades,"
     " eligibility_validated_on FROM participant"
-    " WHERE eligibility_validated_on <= :d AND is_available"
+    " WHERE coalesce(eligibility_validated_on, NULL) <= :d AND is_available"
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from clauses.models import Outcome, Placement, PlacementEvent
-from clauses.services import candidate_sql, candidates, compliance
+from clauses.services import candidates, compliance
 from tests.conftest import FIXTURES
 from tests.test_fixtures_world import cli  # noqa: F401 (a fixture)
 
@@ -98,13 +98,9 @@ def test_the_default_limit_is_twenty(pathways_world):
     assert len(json.loads(output)["candidates"]) == 20
 
 
-@pytest.mark.parametrize("extra_rows", [50, 0])
-def test_the_first_n_are_the_first_n_of_the_whole_list(
-    pathways_world, db_session, monkeypatch, extra_rows
-):
-    """The database picks who may rank among the first N (services/candidate_sql.py): with
-    few rows read beyond N, and with none (ties at the N-th then need the second query)."""
-    monkeypatch.setattr(candidate_sql, "EXTRA_ROWS", extra_rows)
+def test_the_first_n_are_the_first_n_of_the_whole_list(pathways_world, db_session):
+    """The database picks who may rank among the first N (services/candidate_sql.py); the
+    rules rank them: the same as the first N of everyone ranked."""
     import_sheet(pathways_world)
     as_of = date.fromisoformat(EXPECTED["as_of"])
     for reference in EXPECTED["candidates"]:

@@ -5,8 +5,9 @@ The database adds up each candidate's points as clauses/rules/candidates.py does
 point, from the same inputs: the trades that match, found by the rules among the distinct ways
 of writing them; the distance points of the communes within range, measured by the rules; the
 priority situations; the days waited since the stored latest month with hours), and keeps
-everyone whose sum comes within SCORE_MARGIN of the N-th best. Rounding moves a score by at most
-0.05, so nobody left out could rank among the first N; the rules then rank those kept, exactly.
+everyone whose sum comes within SCORE_MARGIN of the N-th best, in one statement. Rounding moves a
+score by at most 0.05, so nobody left out could rank among the first N; the rules then rank those
+kept, exactly.
 """
 
 from collections.abc import Collection, Sequence
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -29,12 +31,13 @@ from clauses.rules.candidates import (
     Site,
     Weights,
 )
+from clauses.rules.communes import Commune
 from clauses.services.communes import table
 
 # Kept: the sums within this of the N-th best (rounding moves a score by 0.05 at most).
 SCORE_MARGIN = 0.15
-# Read at first beyond the N best, so that ties at the N-th rarely need a second query.
-EXTRA_ROWS = 50
+# Fewer than N candidates: everyone is kept.
+NO_FLOOR = -1e9
 PEOPLE = Participant.__table__
 
 
@@ -82,7 +85,10 @@ class Preselection:
 
 
 def eligible(as_of: date) -> list[sa.ColumnElement[bool]]:
-    return [PEOPLE.c.eligibility_validated_on <= as_of, PEOPLE.c.is_available.is_(True)]
+    # Half of the people or more pass: a scan, not the index on the validation date, which
+    # SQLite (without statistics) would take, then read most of the table through it.
+    validated_on = sa.func.coalesce(PEOPLE.c.eligibility_validated_on, sa.null())
+    return [validated_on <= as_of, PEOPLE.c.is_available.is_(True)]
 
 
 def preselect(
@@ -96,9 +102,14 @@ def preselect(
     trade_only: bool = False,
     within_km: float | None = None,
 ) -> Preselection:
-    trades = _matching_trades(session, site.trade, as_of)
-    near = _near(site, within_km)
-    score = _score(site, as_of, weights, trades, near).label("score")
+    written, homes = _present(session, as_of)
+    key = rules.trade_key(site.trade)
+    trades = [text for text in written if key and key in rules.trade_keys(text)]
+    near = [(c, km) for c, km in _near(site, within_km) if c.insee in homes]
+    source, distance = _with_distance(
+        _with_criteria(PEOPLE), near, float(weights.distance), session.get_bind().dialect.name
+    )
+    score = _score(as_of, weights, trades, distance)
     conditions = [*eligible(as_of)]
     if busy:
         conditions.append(PEOPLE.c.id.not_in(sorted(busy)))
@@ -107,71 +118,93 @@ def preselect(
     if within_km is not None:
         inside = [c.insee for c, km in near if km <= within_km]
         conditions.append(PEOPLE.c.commune_insee.in_(inside) if inside else sa.false())
-    scored = sa.select(PEOPLE.c.id, score).where(*conditions).subquery()
-    total = sa.func.count().over().label("total")
-    first = session.execute(
-        sa.select(scored.c.id, scored.c.score, total)
-        .order_by(scored.c.score.desc())
-        .limit(limit + EXTRA_ROWS)
+    # Computed once (materialised), read three times: how many, the N-th best, those near it.
+    scored = (
+        sa.select(PEOPLE.c.id, score.label("score"))
+        .select_from(source)
+        .where(*conditions)
+        .cte("scored")
+        .prefix_with("MATERIALIZED")
+    )
+    nth = sa.select(scored.c.score).order_by(scored.c.score.desc()).offset(limit - 1).limit(1)
+    floor = sa.func.coalesce(nth.scalar_subquery(), sa.literal(NO_FLOOR, sa.Float))
+    total = sa.select(sa.func.count()).select_from(scored).scalar_subquery()
+    rows = session.execute(
+        sa.select(scored.c.id, total).where(scored.c.score >= floor - SCORE_MARGIN)
     ).all()
-    if not first:
-        return Preselection([], 0)
-    floor = first[min(limit, len(first)) - 1].score - SCORE_MARGIN
-    if len(first) == limit + EXTRA_ROWS and first[-1].score >= floor:
-        ids = list(session.scalars(sa.select(scored.c.id).where(scored.c.score >= floor)))
-    else:
-        ids = [row.id for row in first if row.score >= floor]
-    return Preselection(ids, first[0].total)
+    return Preselection([row[0] for row in rows], rows[0][1] if rows else 0)
 
 
-def _matching_trades(session: Session, trade: str, as_of: date) -> list[str]:
-    """The ways candidates wrote their wanted trades that hold the site's (the rules judge)."""
-    key = rules.trade_key(trade)
-    written = session.scalars(sa.select(PEOPLE.c.wanted_trades).where(*eligible(as_of)).distinct())
-    return [text for text in written if key and key in rules.trade_keys(text)]
+def _present(session: Session, as_of: date) -> tuple[set[str], set[str]]:
+    """The ways the candidates wrote their wanted trades, and the communes they live in: a few
+    hundred of each, judged by the rules rather than in SQL."""
+    pairs = session.execute(
+        sa.select(PEOPLE.c.wanted_trades, PEOPLE.c.commune_insee).where(*eligible(as_of)).distinct()
+    ).all()
+    return {trades for trades, _ in pairs}, {insee for _, insee in pairs if insee}
 
 
-def _near(site: Site, within_km: float | None) -> list[tuple[Any, float]]:
+def _near(site: Site, within_km: float | None) -> list[tuple[Commune, float]]:
     if site.commune is None:
         return []
     return table().within(site.commune, max(DISTANCE_RANGE_KM, within_km or 0))
 
 
+def _with_distance(
+    source: sa.FromClause, near: Sequence[tuple[Commune, float]], weight: float, dialect: str
+) -> tuple[sa.FromClause, sa.ColumnElement[float]]:
+    """Each person's distance points, from the near communes' as a table (VALUES ...): joined
+    on PostgreSQL (a hash join); looked up per person on SQLite, which would otherwise scan the
+    whole table for each person."""
+    zero = sa.literal(0.0, sa.Float)
+    points = [(c.insee, rules.distance_points(km, weight)) for c, km in near]
+    points = [(insee, p) for insee, p in points if p > 0]
+    if not points:
+        return source, zero
+    table = _values(points)
+    if dialect == "sqlite":
+        lookup = sa.select(table.c.points).where(table.c.insee == PEOPLE.c.commune_insee)
+        return source, sa.func.coalesce(lookup.scalar_subquery(), zero)
+    joined = source.outerjoin(table, table.c.insee == PEOPLE.c.commune_insee)
+    return joined, sa.func.coalesce(table.c.points, zero)
+
+
+def _values(points: Sequence[tuple[str, float]]) -> sa.CTE:
+    """(VALUES ...) names its columns column1, column2 on SQLite and PostgreSQL alike."""
+    rows = ", ".join(f"(:insee_{n}, :points_{n})" for n in range(len(points)))
+    values: dict[str, object] = {}
+    for n, (insee, p) in enumerate(points):
+        values[f"insee_{n}"], values[f"points_{n}"] = insee, p
+    select = f"SELECT CAST(column1 AS TEXT) AS insee, column2 AS points FROM (VALUES {rows}) AS v"
+    text = sa.text(select).bindparams(**values).columns(insee=sa.String, points=sa.Float)
+    return text.cte("near").prefix_with("MATERIALIZED")
+
+
 def _score(
-    site: Site,
     as_of: date,
     weights: Weights,
     trades: Sequence[str],
-    near: Sequence[tuple[Any, float]],
+    distance: sa.ColumnElement[float],
 ) -> sa.ColumnElement[float]:
-    trade_w, distance_w, priority_w, waiting_w = (float(w) for w in weights.as_dict().values())
+    trade_w, _, priority_w, waiting_w = (float(w) for w in weights.as_dict().values())
     zero = sa.literal(0.0, sa.Float)
     trade = sa.case((PEOPLE.c.wanted_trades.in_(trades), trade_w), else_=zero) if trades else zero
-    points = {c.insee: rules.distance_points(km, distance_w) for c, km in near}
-    ranked = {insee: p for insee, p in points.items() if p > 0}
-    distance = (
-        sa.case((PEOPLE.c.commune_insee.in_(list(ranked)), _distance_lookup(ranked)), else_=zero)
-        if ranked
-        else zero
-    )
     return trade + distance + _priority(priority_w) + _waiting(as_of, waiting_w)
 
 
-def _distance_lookup(points: dict[str, float]) -> sa.ColumnElement[float]:
-    """Each near commune's points; a CASE on the commune code (a few hundred branches at most,
-    evaluated only for the people living near)."""
-    return sa.case(
-        {insee: sa.literal(p, sa.Float) for insee, p in points.items()},
-        value=PEOPLE.c.commune_insee,
-        else_=sa.literal(0.0, sa.Float),
-    )
+# The priority criteria, each an outer join (a person has each criterion at most once).
+PRIORITY_JOINS = {
+    criterion: sa.orm.aliased(ParticipantCriterion, name=f"has_{criterion}")
+    for criterion in ("qpv_resident", "rsa", "long_term_job_seeker")
+}
 
 
-def _has(criterion: str) -> sa.Exists:
-    return sa.exists().where(
-        ParticipantCriterion.participant_id == PEOPLE.c.id,
-        ParticipantCriterion.criterion == criterion,
-    )
+def _with_criteria(source: sa.FromClause) -> sa.FromClause:
+    for criterion, alias in PRIORITY_JOINS.items():
+        source = source.outerjoin(
+            alias, sa.and_(alias.participant_id == PEOPLE.c.id, alias.criterion == criterion)
+        )
+    return source
 
 
 def _priority(weight: float) -> sa.ColumnElement[float]:
@@ -180,11 +213,14 @@ def _priority(weight: float) -> sa.ColumnElement[float]:
     def points(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[float]:
         return sa.case((condition, sa.literal(one, sa.Float)), else_=sa.literal(0.0, sa.Float))
 
+    def has(criterion: str) -> sa.ColumnElement[bool]:
+        return PRIORITY_JOINS[criterion].id.is_not(None)
+
     return (
         points(PEOPLE.c.sex == Sex.FEMALE.value)
-        + points(sa.or_(PEOPLE.c.is_qpv.is_(True), _has("qpv_resident")))
-        + points(_has("rsa"))
-        + points(_has("long_term_job_seeker"))
+        + points(sa.or_(PEOPLE.c.is_qpv.is_(True), has("qpv_resident")))
+        + points(has("rsa"))
+        + points(has("long_term_job_seeker"))
     )
 
 
