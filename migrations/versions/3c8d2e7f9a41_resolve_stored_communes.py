@@ -1,7 +1,7 @@
 """resolve the communes of the participants and contracts already there
 
 Revision ID: 3c8d2e7f9a41
-Revises: ebfaadaa2347
+Revises: 7c2e9a41d5b0
 Create Date: 2026-12-01 09:30:00
 
 Data only: each participant's commune of residence and each contract's site commune resolved
@@ -19,7 +19,7 @@ from clauses.services.communes import DEPARTMENTS_KEY, parse_departments, table
 
 # revision identifiers, used by Alembic.
 revision = '3c8d2e7f9a41'
-down_revision = 'ebfaadaa2347'
+down_revision = '7c2e9a41d5b0'
 branch_labels = None
 depends_on = None
 
