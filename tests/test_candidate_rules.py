@@ -27,6 +27,7 @@ from clauses.rules.communes import (
     Commune,
     CommuneTable,
     FormerCommune,
+    distance_km,
     haversine_km,
 )
 from clauses.rules.placements import PlacementState
@@ -375,3 +376,27 @@ def test_the_shipped_table_holds_every_commune():
     assert len(table()) == 34_920
     assert table().get("93066") == table().resolve("Saint-Denis")
     assert table().get(None) is None
+
+
+def test_the_communes_within_a_distance_are_those_haversine_finds():
+    bobigny = table().resolve("Bobigny")
+    assert bobigny
+    found = {c.insee: km for c, km in table().within(bobigny, 25)}
+    every = {
+        c.insee: km
+        for c in map(table().get, [row for row in _all_codes()])
+        if c is not None and (km := distance_km(bobigny, c)) <= 25
+    }
+    assert found == every
+    assert found["93008"] == 0
+    assert "93066" in found
+    assert "77284" not in found  # Meaux, about 33 km
+
+
+def _all_codes():
+    import csv
+
+    from clauses.services.communes import DATA
+
+    with (DATA / "communes.csv").open(encoding="utf-8") as file:
+        return [row["insee"] for row in csv.DictReader(file)]

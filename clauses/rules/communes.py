@@ -113,7 +113,15 @@ class CommuneTable:
         degrees = km / KM_PER_DEGREE
         low = bisect.bisect_left(self._lats, centre.lat - degrees)
         high = bisect.bisect_right(self._lats, centre.lat + degrees)
-        near = ((commune, distance_km(centre, commune)) for commune in self._by_lat[low:high])
+        # A degree of longitude is shortest at the band's highest latitude: farther apart in
+        # longitude than `km` there, a commune is farther than `km`.
+        widest = min(89.0, abs(centre.lat) + degrees)
+        lon_degrees = degrees / math.cos(math.radians(widest))
+        near = (
+            (commune, distance_km(centre, commune))
+            for commune in self._by_lat[low:high]
+            if abs(commune.lon - centre.lon) <= lon_degrees
+        )
         return [(commune, d) for commune, d in near if d <= km]
 
     def resolve(

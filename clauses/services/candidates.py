@@ -1,9 +1,12 @@
 """Ranked candidates for a contract (or one of its job offers), and how many candidates each of
-many sites has: the rules of clauses/rules/candidates.py fed by a few aggregate queries.
+many sites has: the rules of clauses/rules/candidates.py fed by a few queries, whoever many
+people there are.
 
-Everyone is read at once: the people validated on or before D and available, their priority
-criteria, their latest month with hours, and the placements that keep people busy. The commune
-of each person and site was resolved when it was set (services/communes.py).
+A candidate's inputs are their own columns (the commune resolved when it was set, by
+services/communes.py; the latest month with hours, kept with the entries by
+services/hours_summary.py), their priority criteria, and the placements that keep people busy.
+For the first N of a list, the database picks who may rank there (services/candidate_sql.py);
+the rules rank them.
 """
 
 from collections import Counter, defaultdict
