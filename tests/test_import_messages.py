@@ -89,6 +89,14 @@ SAMPLES: list[tuple[str, dict[str, object]]] = [
     (Code.CRITERION_UNKNOWN, {"value": "Parent isolé"}),
     (Code.VALIDATION_KEPT, {"validated_on": "2024-01-15"}),
     (Code.SHEET_SKIPPED, {}),
+    (Code.COMMUNE_UNKNOWN, {"value": "Bobigy"}),
+    (Code.PARTICIPANT_UNKNOWN, {"name": "Tessier Marc", "birth_date": "1980-01-01"}),
+    (Code.PARTICIPANT_UNKNOWN, {"name": "Tessier Marc", "birth_date": None}),
+    (Code.STATUS_INVALID, {"value": "Recruté"}),
+    (Code.STATUS_INVALID, {"value": ""}),
+    (Code.HIRE_DATE_MISSING, {"status": "hired"}),
+    (Code.OUTCOME_INVALID, {"value": "Emploi stable"}),
+    (Code.OUTCOME_DATE_MISSING, {"outcome": "lasting_job"}),
 ]  # fmt: skip
 ERRORS: list[ClausesError] = [
     *(UnreadableFile(reason=reason, path="marchés.xlsx") for reason in UNREADABLE),
