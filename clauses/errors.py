@@ -301,3 +301,75 @@ class RestoreOverData(ClausesError):
     """A restore replaces everything: a database that holds data needs --force."""
 
     code = "restore_over_data"
+
+
+# Reaching people, job offers and placements (params in comments)
+
+
+class PhoneInvalid(InvalidValue):
+    """A participant's phone that is no French number nor an international one (value)."""
+
+    code = "participant_phone_invalid"
+
+
+class PlacementPersonUnknown(NotFound):
+    """A person to propose who is not registered (or not in the proposer's scope)."""
+
+    code = "placement_person_unknown"
+
+
+class PlacementPersonNotEligible(InvalidValue):
+    """A person whose eligibility is not validated yet (name)."""
+
+    code = "placement_person_not_eligible"
+
+
+class PlacementPersonUnavailable(InvalidValue):
+    """A person marked not available for a job on a site (name)."""
+
+    code = "placement_person_unavailable"
+
+
+class PlacementPersonBusy(InvalidValue):
+    """A person already proposed, in an interview or hired (name, reference, state)."""
+
+    code = "placement_person_busy"
+
+
+class PlacementContractEnded(InvalidValue):
+    """A contract whose end date has passed (reference, end)."""
+
+    code = "placement_contract_ended"
+
+
+class JobOfferNotOpen(InvalidValue):
+    """A job offer closed or with all its places filled, or of another contract."""
+
+    code = "job_offer_not_open"
+
+
+class PlacementMoveRefused(InvalidValue):
+    """A move the rules or the actor's role do not allow from the current state (current,
+    wanted: state codes)."""
+
+    code = "placement_move_refused"
+
+
+class PlacementDateMissing(InvalidValue):
+    """A move that needs a date without one (field)."""
+
+    code = "placement_date_missing"
+
+
+class RefusalReasonMissing(InvalidValue):
+    code = "placement_refusal_reason_missing"
+
+
+class EmploymentTypeMissing(InvalidValue):
+    code = "placement_employment_type_missing"
+
+
+class JobOfferInvalid(InvalidValue):
+    """A job offer without a trade or a contact, or with no place or month (field)."""
+
+    code = "job_offer_invalid"

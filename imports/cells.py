@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from stdnum.fr import siret as stdnum_siret
 
 from clauses.models.enums import Criterion, EmploymentType, Sex
+from clauses.rules.contact import email_address, phone_number
 from clauses.rules.names import normalise_name
 
 TWO_PLACES = Decimal("0.01")
@@ -367,6 +368,19 @@ _SEXES = {
 
 def parse_sex(value: object) -> Sex | None:
     return _SEXES.get(normalise_name(text(value)))
+
+
+def parse_phone(value: object) -> str | None:
+    """A phone number, written one way (clauses.rules.contact). Typed as a number, a French
+    number lost its leading 0: 9 digits get it back."""
+    written = text(value)
+    if isinstance(value, int | float) and len(written) == 9 and written.isdigit():
+        written = "0" + written
+    return phone_number(written) or None
+
+
+def parse_email(value: object) -> str | None:
+    return email_address(text(value)) or None
 
 
 _SIRET_SEPARATORS = re.compile(r"[\s.\u00a0]")

@@ -32,6 +32,8 @@ class Code(StrEnum):
     NUMBER_INVALID = "number_invalid"
     BOOLEAN_INVALID = "boolean_invalid"
     SEX_INVALID = "sex_invalid"
+    PHONE_INVALID = "phone_invalid"
+    EMAIL_INVALID = "email_invalid"
     ORGANISATION_CONFLICT = "organisation_conflict"
     SCHEDULE_INCOMPLETE = "schedule_incomplete"
     # Row errors of the follow-up sheet (import-pathways).

@@ -13,6 +13,8 @@ from imports.cells import (
     parse_bool,
     parse_criteria,
     parse_date,
+    parse_email,
+    parse_phone,
     parse_sex,
 )
 from imports.codes import Code
@@ -72,6 +74,27 @@ PARTICIPANT_COLUMNS = Columns(
             required=False,
         ),
         column("available", "Disponible", "Disponibilité", "Available", required=False),
+        column(
+            "phone",
+            "Téléphone",
+            "Tél",
+            "Tel",
+            "Portable",
+            "Téléphone portable",
+            "Mobile",
+            "Phone",
+            required=False,
+        ),
+        column(
+            "email",
+            "E-mail",
+            "Email",
+            "Mail",
+            "Courriel",
+            "Adresse e-mail",
+            "Adresse mail",
+            required=False,
+        ),
     )
 )
 MAX_OTHER_CRITERIA = 500
@@ -90,6 +113,8 @@ class ParticipantDraft:
     validated_on: date | None
     wanted_trades: str
     is_available: bool
+    phone: str
+    email: str
     present: frozenset[str]  # optional columns the file has: the others are left as they are
 
     @property
@@ -112,6 +137,8 @@ def read_participant(
     validated_on = row.value("validated_on", parse_date, Code.DATE_INVALID)
     wanted_trades = row.text("wanted_trades", 500)
     is_available = row.value("available", parse_bool, Code.BOOLEAN_INVALID)
+    phone = row.value("phone", parse_phone, Code.PHONE_INVALID) or ""
+    email = row.value("email", parse_email, Code.EMAIL_INVALID) or ""
     if row.errors or birth_date is None:
         return None
     draft = ParticipantDraft(
@@ -126,6 +153,8 @@ def read_participant(
         validated_on=validated_on,
         wanted_trades=wanted_trades,
         is_available=bool(is_available),
+        phone=phone,
+        email=email,
         present=frozenset(key for key in PARTICIPANT_COLUMNS.optional() if row.has(key)),
     )
     value = f"{last_name.upper()} {first_name} ({birth_date.isoformat()})"

@@ -17,6 +17,7 @@ from clauses.messages.audit import ACTIONS, details_lines
 from clauses.models import (
     AuditLog,
     Criterion,
+    EmploymentType,
     ImportBatch,
     Organisation,
     OrganisationKind,
@@ -33,8 +34,10 @@ from clauses.services import (
     contracts,
     contracts_import,
     demo,
+    job_offers,
     organisations,
     participants,
+    placements,
     reads,
     reminders,
     sessions,
@@ -97,6 +100,7 @@ def history(app, db_session, monkeypatch):
     contract = _contract(db_session, admin, siae, buyer)
     compliance.declare_no_hours(db_session, admin, contract, date(2026, 8, 1), AS_OF)
     _participant(db_session, admin)
+    _placements(db_session, admin, contract, app.config)
     participants.purge_eligibility(db_session, admin, date(2031, 1, 1))
     _imports(db_session, admin)
     filters = ContractFilters(buyer_id=buyer.id, selection="behind")
@@ -159,6 +163,28 @@ def _participant(db_session, admin):
     participants.set_eligibility(db_session, admin, person, validated=True)
     participants.set_eligibility(db_session, admin, person, validated=False)
     reads.participant_viewed(db_session, admin, person)
+
+
+def _placements(db_session, admin, contract, config):
+    """A person proposed, interviewed, hired and whose job ended; proposed again and refused;
+    again and withdrawn; on a job offer declared, then closed."""
+    data = participants.ParticipantData(
+        "Durand", "Inès", date(1988, 2, 3), criteria=frozenset({Criterion.RSA}), is_available=True
+    )
+    person = participants.save_participant(db_session, admin, data)
+    person.eligibility_validated_on = date(2026, 1, 5)
+    offer_data = job_offers.JobOfferData("Peinture", date(2026, 9, 1), 6, 2, "M. Leroy")
+    offer = job_offers.declare(db_session, admin, contract, offer_data)
+    first = placements.propose(db_session, admin, person, contract, offer, today=AS_OF)
+    placements.notify_proposal(db_session, first, config)
+    placements.interview(db_session, admin, first, date(2026, 9, 10), today=AS_OF)
+    placements.hire(db_session, admin, first, EmploymentType.CDD, date(2026, 9, 14), today=AS_OF)
+    placements.end(db_session, admin, first, date(2026, 9, 30), today=AS_OF)
+    second = placements.propose(db_session, admin, person, contract, today=AS_OF)
+    placements.refuse(db_session, admin, second, "Poste pourvu", today=AS_OF)
+    third = placements.propose(db_session, admin, person, contract, today=AS_OF)
+    placements.withdraw(db_session, admin, third, today=AS_OF)
+    job_offers.close(db_session, admin, offer)
 
 
 def _imports(db_session, admin):

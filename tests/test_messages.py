@@ -37,6 +37,12 @@ PARAMS = {
     "backup_from_newer_code": {"revision": "f0f0f0f0f0f0"},
     "weights_invalid": {"maximum": 1000},
     "departments_invalid": {"values": "999"},
+    "participant_phone_invalid": {"value": "12 34"},
+    "placement_person_not_eligible": {"name": "DIALLO Awa"},
+    "placement_person_unavailable": {"name": "DIALLO Awa"},
+    "placement_person_busy": {"name": "DIALLO Awa", "reference": "OPH-1", "state": "interview"},
+    "placement_contract_ended": {"reference": "OPH-1", "end": "2026-08-31"},
+    "placement_move_refused": {"current": "hired", "wanted": "interview"},
 }
 
 

@@ -19,12 +19,16 @@ from clauses.models import (
     Contract,
     HourEntry,
     ImportBatch,
+    JobOffer,
     Operation,
     OrganisationKind,
     Participant,
+    Placement,
+    PlacementState,
     Role,
     User,
 )
+from clauses.rules.placements import MOVES
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,32 @@ def batches_of(who: Who) -> sa.Select[ImportBatch]:
     if who.role is Role.CONTRACTOR:
         return stmt.where(ImportBatch.contractor_id == who.organisation_id)
     return stmt.where(sa.false())
+
+
+def placements_of(who: Who) -> sa.Select[Placement]:
+    """Placements (mises en relation): the clause team sees all; a contractor those proposed to
+    its own contracts, never another's; a buyer none (they name people)."""
+    stmt = sa.select(Placement)
+    if _in_team(who):
+        return stmt
+    if who.role is Role.CONTRACTOR:
+        return stmt.where(Placement.contract_id.in_(_contract_ids_of(who.organisation_id)))
+    return stmt.where(sa.false())
+
+
+def job_offers_of(who: Who) -> sa.Select[JobOffer]:
+    """Job offers: the clause team sees all, a contractor those of its own contracts, a buyer
+    none (an offer is the contractor's word to the clause team)."""
+    stmt = sa.select(JobOffer)
+    if _in_team(who):
+        return stmt
+    if who.role is Role.CONTRACTOR:
+        return stmt.where(JobOffer.contract_id.in_(_contract_ids_of(who.organisation_id)))
+    return stmt.where(sa.false())
+
+
+def _contract_ids_of(contractor_id: int | None) -> sa.Select[int]:
+    return sa.select(Contract.id).where(Contract.contractor_id == contractor_id)
 
 
 def upload_scope(who: Who) -> int | None:
@@ -251,6 +281,60 @@ def can_export(who: Who) -> bool:
 
 def can_send_reminders(who: Who) -> bool:
     return _in_team(who)
+
+
+def sees_contact_details(who: Who) -> bool:
+    """A participant's phone and e-mail: the clause team reaches people; a contractor gets the
+    facilitator's contact instead, never the person's."""
+    return _in_team(who)
+
+
+def can_follow_placements(who: Who) -> bool:
+    """The placements page and the open job offers: the clause team's follow-up."""
+    return _in_team(who)
+
+
+def can_propose(who: Who) -> bool:
+    """Propose a person to a contract (or one of its job offers): a facilitator's act."""
+    return _in_team(who)
+
+
+def sees_placements(who: Who) -> bool:
+    """The proposals on a contract's page: the clause team, and the contractor for its own
+    contracts (name and wanted trades only); never a buyer."""
+    return who.role in _UPLOADERS
+
+
+def can_declare_job_offers(who: Who) -> bool:
+    """Declare or close a job offer on a contract: its contractor, or the clause team on its
+    behalf (on a contract of their scope)."""
+    return who.role in _UPLOADERS
+
+
+# What a contractor may answer to a proposal on its own contract.
+_CONTRACTOR_ANSWERS = frozenset(
+    {PlacementState.INTERVIEW, PlacementState.HIRED, PlacementState.REFUSED}
+)
+_EVERY_MOVE = frozenset(PlacementState) - {PlacementState.PROPOSED}
+
+
+def moves_of(who: Who) -> frozenset[PlacementState]:
+    """The states this person may ever move a placement to: the clause team every one; a
+    contractor its answers (an interview, a hire, a refusal); a buyer none."""
+    if _in_team(who):
+        return _EVERY_MOVE
+    return _CONTRACTOR_ANSWERS if who.role is Role.CONTRACTOR else frozenset()
+
+
+def placement_moves(who: Who, placement: Placement) -> frozenset[PlacementState]:
+    """The states this placement may move to now at this person's hand: those the rules allow
+    from its state, among the person's own (a contractor: on its own contracts only)."""
+    own = _in_team(who) or placement.contract.contractor_id == who.organisation_id
+    return MOVES[placement.state] & moves_of(who) if own else frozenset()
+
+
+def can_move_placement(who: Who, placement: Placement, state: PlacementState) -> bool:
+    return state in placement_moves(who, placement)
 
 
 def can_administer(who: Who) -> bool:

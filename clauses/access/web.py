@@ -14,7 +14,7 @@ from flask_login.config import COOKIE_NAME
 from clauses.access import policy
 from clauses.extensions import db, login_manager
 from clauses.forms.fields import MAX_ID
-from clauses.models import Contract, ImportBatch, Participant, User
+from clauses.models import Contract, ImportBatch, JobOffer, Participant, Placement, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
@@ -85,6 +85,14 @@ def batch_or_404(batch_id: int) -> ImportBatch:
     return _in_scope_or_404(policy.batches_of(user()), ImportBatch.id, batch_id)
 
 
+def placement_or_404(placement_id: int) -> Placement:
+    return _in_scope_or_404(policy.placements_of(user()), Placement.id, placement_id)
+
+
+def job_offer_or_404(offer_id: int) -> JobOffer:
+    return _in_scope_or_404(policy.job_offers_of(user()), JobOffer.id, offer_id)
+
+
 # What templates may ask, by the name they use.
 TEMPLATE_PERMISSIONS: dict[str, Callable[..., bool]] = {
     "roll_back": policy.can_roll_back,
@@ -95,6 +103,12 @@ TEMPLATE_PERMISSIONS: dict[str, Callable[..., bool]] = {
     "administer": policy.can_administer,
     "list_buyers": policy.lists_buyers,
     "list_contractors": policy.lists_contractors,
+    "see_contact_details": policy.sees_contact_details,
+    "follow_placements": policy.can_follow_placements,
+    "propose": policy.can_propose,
+    "see_placements": policy.sees_placements,
+    "declare_job_offers": policy.can_declare_job_offers,
+    "move_placement": policy.can_move_placement,
 }
 
 

@@ -12,8 +12,15 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from clauses import clock
-from clauses.forms.fields import DayField, ListForm, optional_id, options
+from clauses.forms.fields import (
+    WTFORMS_EMAIL_MESSAGE,
+    DayField,
+    ListForm,
+    optional_id,
+    options,
+)
 from clauses.models import Criterion, Sex
+from clauses.rules.contact import email_address, phone_number
 from clauses.services.participants import (
     ParticipantData,
     ParticipantFilterOptions,
@@ -89,6 +96,14 @@ class ParticipantForm(FlaskForm):
     wanted_trades = StringField(_l("Wanted trades"), validators=[Length(max=500)])
     is_available = BooleanField(_l("Available for a job on a site"))
     facilitator_id = SelectField(_l("Follow-up facilitator"), coerce=optional_id)
+    phone = StringField(
+        _l("Phone"), validators=[Length(max=40)], render_kw={"type": "tel", "autocomplete": "off"}
+    )
+    email = StringField(
+        _l("E-mail"),
+        validators=[Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
 
     def set_options(
         self,
@@ -105,6 +120,16 @@ class ParticipantForm(FlaskForm):
         if field.data is not None and not OLDEST_BIRTH_DATE <= field.data < clock.today():
             raise ValidationError(_l("The birth date must be a past date, after 1900."))
 
+    def validate_phone(self, field: StringField) -> None:
+        if phone_number(field.data or "") is None:
+            raise ValidationError(
+                _l("Not a phone number: 10 digits from 0, or an international number from +.")
+            )
+
+    def validate_email(self, field: StringField) -> None:
+        if email_address(field.data or "") is None:
+            raise ValidationError(field.gettext(WTFORMS_EMAIL_MESSAGE))
+
     def participant_data(self) -> ParticipantData:
         return ParticipantData(
             last_name=self.last_name.data,
@@ -118,6 +143,8 @@ class ParticipantForm(FlaskForm):
             wanted_trades=self.wanted_trades.data or "",
             is_available=self.is_available.data,
             facilitator_id=self.facilitator_id.data,
+            phone=self.phone.data or "",
+            email=self.email.data or "",
         )
 
 

@@ -55,7 +55,15 @@ def _as_date(value: date | str) -> date:
 
 def _catalogue() -> dict[str, Sentence]:
     # Each area's module is imported here, so that adding one is one line.
-    from clauses.messages import accounts, candidates, contracts, imports, operations, system
+    from clauses.messages import (
+        accounts,
+        candidates,
+        contracts,
+        imports,
+        operations,
+        placements,
+        system,
+    )
 
     modules: tuple[Mapping[str, Sentence], ...] = (
         accounts.SENTENCES,
@@ -63,6 +71,7 @@ def _catalogue() -> dict[str, Sentence]:
         contracts.SENTENCES,
         imports.SENTENCES,
         operations.SENTENCES,
+        placements.SENTENCES,
         system.SENTENCES,
     )
     catalogue: dict[str, Sentence] = {}

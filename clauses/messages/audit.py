@@ -10,7 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from clauses.messages import _, day_text, month_name, ngettext, number_text
 from clauses.messages.labels import label, selection_label
-from clauses.models import Criterion, OrganisationKind, Role, Sex
+from clauses.models import (
+    Criterion,
+    EmploymentType,
+    OrganisationKind,
+    PlacementState,
+    Role,
+    Sex,
+)
 
 # Every action the services record (a test checks this against their audit.record calls).
 ACTIONS: dict[str, LazyString] = {
@@ -37,6 +44,15 @@ ACTIONS: dict[str, LazyString] = {
     "batch_file_downloaded": _l("original hour sheet downloaded"),
     "backup": _l("database backed up"),
     "restore": _l("database restored from a saved copy"),
+    "propose_placement": _l("person proposed to a contract"),
+    "notify_proposal": _l("contractor told of a proposal by e-mail"),
+    "placement_interview": _l("interview set"),
+    "placement_hired": _l("person hired"),
+    "placement_ended": _l("job ended"),
+    "placement_refused": _l("proposal refused"),
+    "placement_withdrawn": _l("proposal withdrawn"),
+    "declare_job_offer": _l("job offer declared"),
+    "close_job_offer": _l("job offer closed"),
 }
 
 OBJECTS: dict[str, LazyString] = {
@@ -52,11 +68,14 @@ OBJECTS: dict[str, LazyString] = {
     "contracts_file": _l("contracts file"),
     "participants_file": _l("participants file"),
     "pathways_file": _l("follow-up sheet"),
+    "placement": _l("placement"),
+    "job_offer": _l("job offer"),
 }
 
 # The details' keys, and the fields of the records they describe.
 FIELDS: dict[str, LazyString] = {
     "email": _l("e-mail"),
+    "phone": _l("phone"),
     "full_name": _l("name"),
     "role": _l("role"),
     "organisation": _l("organisation"),
@@ -143,6 +162,18 @@ FIELDS: dict[str, LazyString] = {
     "placements_updated": _l("placements updated"),
     "placements_unchanged": _l("placements unchanged"),
     "outcomes_recorded": _l("outcomes recorded"),
+    "participant_id": _l("participant number"),
+    "job_offer_id": _l("job offer number"),
+    "from_state": _l("previous state"),
+    "state": _l("state"),
+    "interview_on": _l("interview date"),
+    "employment_type": _l("employment type"),
+    "hire_date": _l("hire date"),
+    "duration_months": _l("duration in months"),
+    "places": _l("places"),
+    "accounts": _l("accounts written to"),
+    "mailed": _l("e-mail sent"),
+    "mail_error": _l("why the e-mail failed"),
 }
 
 VALIDATED_ON = "eligibility_validated_on"
@@ -269,6 +300,8 @@ _BY_KEY: dict[str, Callable[[Any], str]] = {
     "start_date": day_text,
     "end_date": day_text,
     "birth_date": day_text,
+    "interview_on": day_text,
+    "hire_date": day_text,
     "eligibility_validated_on": day_text,
     "committed_hours": number_text,
     "amount": number_text,
@@ -280,9 +313,14 @@ _BY_KEY: dict[str, Callable[[Any], str]] = {
     "role": _enum_label(Role),
     "kind": _enum_label(OrganisationKind),
     "sex": _enum_label(Sex),
+    "employment_type": _enum_label(EmploymentType),
+    "state": _enum_label(PlacementState),
+    "from_state": _enum_label(PlacementState),
     "criteria": _criteria,
     "selection": selection_label,
     "fields": lambda value: ", ".join(field_text(item) for item in value),
     # Record numbers, not quantities: no thousands separator.
     "participant_ids": lambda value: _list_text([str(item) for item in value]),
+    "participant_id": str,
+    "job_offer_id": str,
 }

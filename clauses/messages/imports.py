@@ -294,6 +294,10 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
     Code.NUMBER_INVALID: _value_sentence(lambda: _("a number")),
     Code.BOOLEAN_INVALID: lambda p: _unreadable(p, _("yes or no")),
     Code.SEX_INVALID: lambda p: _unreadable(p, _("F or M")),
+    Code.PHONE_INVALID: lambda p: _unreadable(
+        p, _("a phone number of 10 digits from 0, or an international number from +")
+    ),
+    Code.EMAIL_INVALID: lambda p: _unreadable(p, _("an e-mail address")),
     Code.ORGANISATION_CONFLICT: _organisation_conflict,
     Code.SCHEDULE_INCOMPLETE: lambda p: _(
         "schedule of contract %(reference)s left as it was: its row %(row)s has an error",
@@ -448,6 +452,8 @@ TITLES: dict[str, Callable[[], str]] = {
     Code.NUMBER_INVALID: lambda: _("Unreadable or out-of-range number"),
     Code.BOOLEAN_INVALID: lambda: _("Neither yes nor no"),
     Code.SEX_INVALID: lambda: _("Unreadable sex"),
+    Code.PHONE_INVALID: lambda: _("Unreadable phone number"),
+    Code.EMAIL_INVALID: lambda: _("Invalid e-mail address"),
     Code.ORGANISATION_CONFLICT: lambda: _("Organisation in conflict"),
     Code.SCHEDULE_INCOMPLETE: lambda: _("Schedule left as it was"),
     Code.PARTICIPANT_UNKNOWN: lambda: _("Unknown person"),

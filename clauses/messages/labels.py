@@ -5,8 +5,17 @@ from enum import StrEnum
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from clauses.models import BatchState, Criterion, EmploymentType, OrganisationKind, Role, Sex
+from clauses.models import (
+    BatchState,
+    Criterion,
+    EmploymentType,
+    OrganisationKind,
+    PlacementState,
+    Role,
+    Sex,
+)
 from clauses.rules.compliance import Status
+from clauses.rules.job_offers import OfferState
 from clauses.rules.urgency import STATUS_ORDER
 
 LABELS: tuple[tuple[StrEnum, LazyString], ...] = (
@@ -45,6 +54,15 @@ LABELS: tuple[tuple[StrEnum, LazyString], ...] = (
     (Status.BEHIND, _l("behind")),
     (Status.FULFILLED, _l("fulfilled")),
     (Status.ENDED_SHORT, _l("ended short")),
+    (PlacementState.PROPOSED, _l("proposed")),
+    (PlacementState.INTERVIEW, _l("interview")),
+    (PlacementState.HIRED, _l("hired")),
+    (PlacementState.ENDED, _l("ended")),
+    (PlacementState.REFUSED, _l("refused")),
+    (PlacementState.WITHDRAWN, _l("withdrawn")),
+    (OfferState.OPEN, _l("open")),
+    (OfferState.FILLED, _l("filled")),
+    (OfferState.CLOSED, _l("closed")),
 )
 
 

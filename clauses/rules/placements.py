@@ -2,7 +2,10 @@
 moves a facilitator or a contractor may make, and who is busy."""
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
+
+from clauses.rules.dates import months_between, previous_month
 
 
 class PlacementState(StrEnum):
@@ -51,3 +54,30 @@ def is_busy(
     if state is PlacementState.HIRED:
         return end_date is None or end_date >= as_of
     return False
+
+
+# A proposal the contractor has not answered after this many days is shown "sans réponse".
+ANSWER_DAYS = 15
+
+
+def is_unanswered(state: PlacementState, state_on: date, today: date) -> bool:
+    """Still proposed, ANSWER_DAYS days or more after the proposal."""
+    return state is PlacementState.PROPOSED and (today - state_on).days >= ANSWER_DAYS
+
+
+# A hired person's hours are due in the first days of the month after each month worked (the
+# reporting month is the one before today's): after this many reported months since the hire
+# month, a hire without hours is flagged.
+REPORTED_MONTHS_BEFORE_FLAG = 2
+
+
+def lacks_hours(
+    state: PlacementState, hire_date: date | None, hours_since_hire: Decimal, as_of: date
+) -> bool:
+    """A hired placement whose hire month and the month after have both been due (the hire
+    month is at least two reporting months back), with no hours of that person on that
+    contract since the hire month."""
+    if state is not PlacementState.HIRED or hire_date is None or hours_since_hire > 0:
+        return False
+    reported = months_between(hire_date, previous_month(as_of))
+    return reported >= REPORTED_MONTHS_BEFORE_FLAG

@@ -14,13 +14,27 @@ from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+from babel.support import NullTranslations, Translations
 
 from clauses.errors import MailSecurityConflict
 
 # What sending may raise: the SMTP protocol's refusals, and the network's (refused, timed out,
 # TLS), which are OSError. Both are caught near each send, so one failure stops nothing else.
 SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+# E-mails are read outside the app: their sentences come from the app's catalogue (English ids,
+# translations beside), read with Babel rather than Flask-Babel, which needs a request.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+@cache
+def catalogue(locale: str) -> NullTranslations:
+    return Translations.load(str(TRANSLATIONS), [locale])
 
 
 @dataclass(frozen=True)

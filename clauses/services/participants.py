@@ -20,9 +20,12 @@ from clauses.errors import (
     DuplicateParticipant,
     EligibilityWithoutCriterion,
     FacilitatorUnknown,
+    InvalidEmail,
     ParticipantNamesMissing,
+    PhoneInvalid,
 )
 from clauses.models import Criterion, EmploymentType, HourEntry, Participant, Sex, User
+from clauses.rules.contact import email_address, phone_number
 from clauses.rules.names import name_key
 from clauses.services import audit, hours_summary
 from clauses.services.communes import resolver as commune_resolver
@@ -192,6 +195,8 @@ class ParticipantData:
     wanted_trades: str = ""
     is_available: bool = False
     facilitator_id: int | None = None
+    phone: str = ""
+    email: str = ""
 
 
 FIELDS = (
@@ -206,6 +211,8 @@ FIELDS = (
     "wanted_trades",
     "is_available",
     "facilitator_id",
+    "phone",
+    "email",
 )
 
 
@@ -220,6 +227,7 @@ def save_participant(
         raise ParticipantNamesMissing(field="last_name")
     _check_unique(session, data, participant)
     _check_facilitator(session, data.facilitator_id)
+    phone, email = contact_of(data.phone, data.email)
     before = _snapshot(participant) if participant is not None else None
     insee = commune_resolver(session).insee(data.commune)
     if participant is None:
@@ -236,6 +244,7 @@ def save_participant(
     participant.wanted_trades = data.wanted_trades.strip()
     participant.is_available = data.is_available
     participant.facilitator_id = data.facilitator_id
+    participant.phone, participant.email = phone, email
     session.flush()
     if before is None:
         audit.record(session, actor, "create", "participant", participant.id)
@@ -245,6 +254,16 @@ def save_participant(
             session, actor, "participant", participant.id, before, after, with_values=False
         )
     return participant
+
+
+def contact_of(phone: str, email: str) -> tuple[str, str]:
+    """The phone written one way and the address trimmed; an invalid one is refused."""
+    number, address = phone_number(phone), email_address(email)
+    if number is None:
+        raise PhoneInvalid(field="phone", value=phone)
+    if address is None:
+        raise InvalidEmail(field="email", address=email)
+    return number, address
 
 
 def _check_unique(session: Session, data: ParticipantData, participant: Participant | None) -> None:

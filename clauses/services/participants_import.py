@@ -67,7 +67,7 @@ def _participant_state(person: Participant) -> tuple[object, ...]:
     return (
         person.last_name, person.first_name, person.sex, person.commune, person.is_qpv,
         person.criteria, person.other_criteria, person.eligibility_validated_on,
-        person.wanted_trades, person.is_available,
+        person.wanted_trades, person.is_available, person.phone, person.email,
     )  # fmt: skip
 
 
@@ -108,6 +108,10 @@ def _fill_participant(person: Participant, draft: ParticipantDraft) -> None:
         person.wanted_trades = draft.wanted_trades
     if "available" in present:
         person.is_available = draft.is_available
+    if "phone" in present:
+        person.phone = draft.phone
+    if "email" in present:
+        person.email = draft.email
 
 
 def _set_validation(

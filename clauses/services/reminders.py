@@ -13,15 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import Message
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 from smtplib import SMTP
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date
-from babel.support import NullTranslations, Translations
 from sqlalchemy.orm import Session, selectinload
 
 from clauses import clock
@@ -315,19 +312,12 @@ def _record(
     )
 
 
-# The e-mail. Contractors read it outside the app: in French unless a language is given. Its
-# sentences come from the app's catalogue (English ids, translations beside), read with Babel
-# rather than Flask-Babel, which needs a request.
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-
-
-@cache
-def _translations(locale: str) -> NullTranslations:
-    return Translations.load(str(TRANSLATIONS), [locale])
+# The e-mail. Contractors read it outside the app: in French unless a language is given
+# (mail.catalogue).
 
 
 def reminder_subject(report: MissingReport, locale: str = "fr") -> str:
-    _ = _translations(locale).gettext
+    _ = mail.catalogue(locale).gettext
     return _("Insertion hours report expected for %(month)s — contract %(reference)s") % {
         "month": month_text(report.month, locale),
         "reference": report.contract.reference,
@@ -340,7 +330,7 @@ def month_text(month: date, locale: str = "fr") -> str:
 
 
 def _body(report: MissingReport, month: str, links: Links | None, locale: str = "fr") -> str:
-    _ = _translations(locale).gettext
+    _ = mail.catalogue(locale).gettext
     contract = report.contract
     upload = (
         _("upload it on Clauses: %(link)s") % {"link": links.upload}

@@ -35,13 +35,19 @@ def register(app: Flask) -> None:
         dashboard,
         health,
         imports,
+        job_offers,
         participants,
+        placements,
         reminders,
     )
 
     # Before the blueprints: their rules find their converters when they are added.
     app.url_map.converters["int"] = IdConverter
-    for module in (auth, dashboard, contracts, participants, imports, reminders, admin, health):
+    blueprints = (
+        auth, dashboard, contracts, participants, placements, job_offers, imports, reminders,
+        admin, health,
+    )  # fmt: skip
+    for module in blueprints:
         app.register_blueprint(module.bp)
     request_log.register(app)
     app.register_error_handler(ClausesError, _clauses_error)

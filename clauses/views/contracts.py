@@ -33,8 +33,11 @@ from clauses.services import (
     contract_page,
     contracts,
     contracts_import,
+    job_offers,
+    placements,
 )
 from clauses.views import charts, reference_files
+from clauses.views.placements import move_options
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -71,7 +74,19 @@ def detail(contract_id: int) -> str:
         hours=page.hours,
         chart=_chart(contract, page),
         events=events,
+        **_placements(viewer, contract, page.as_of),
     )
+
+
+def _placements(viewer: User, contract: Contract, as_of: date) -> dict[str, object]:
+    """The contract's job offers and proposals, for those who may see them (never a buyer)."""
+    if not policy.sees_placements(viewer):
+        return {"offers": [], "proposals": []}
+    return {
+        "offers": job_offers.offers_on(db.session(), viewer, contract),
+        "proposals": placements.on_contract(db.session(), viewer, contract, as_of),
+        **move_options(),
+    }
 
 
 @bp.route("/<int:contract_id>/no-hours", methods=["POST"])

@@ -18,6 +18,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("dashboard.home", _l("Home"), None),
     NavItem("contracts.index", _l("Contracts"), None),
     NavItem("participants.index", _l("Participants"), policy.can_see_participants),
+    NavItem("placements.index", _l("Placements"), policy.can_follow_placements),
     NavItem("imports.index", _l("Hour sheets"), policy.can_upload),
     NavItem("reminders.index", _l("Reminders"), policy.can_send_reminders),
     NavItem("admin.users", _l("Administration"), policy.can_administer),

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from clauses import clock
 from clauses.access import policy, web
 from clauses.errors import DuplicateParticipant, EligibilityWithoutCriterion
 from clauses.extensions import db
@@ -15,8 +16,9 @@ from clauses.forms.participants import EligibilityForm, ParticipantFilterForm, P
 from clauses.messages import imports as import_messages
 from clauses.messages import labels
 from clauses.models import Criterion, Participant, Sex
-from clauses.services import audit, participants, participants_import, reads
+from clauses.services import audit, participants, participants_import, placements, reads
 from clauses.views import reference_files
+from clauses.views.placements import move_options
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -54,6 +56,8 @@ def detail(participant_id: int) -> str:
         entries=entries,
         events=events,
         eligibility_form=EligibilityForm(),
+        placements=placements.of_participant(db.session(), viewer, person, clock.today()),
+        **move_options(),
     )
 
 
@@ -72,7 +76,7 @@ def import_file() -> str:
         _(
             "Nom, Prénom, Date de naissance, Sexe, Commune de résidence, QPV (oui/non), Critères "
             "d'éligibilité (separated by \";\"), Date de validation de l'éligibilité (empty: to "
-            "verify), Métiers recherchés, Disponible (oui/non)."
+            "verify), Métiers recherchés, Disponible (oui/non), Téléphone, E-mail."
         ),
         "participants.index",
     )
