@@ -15,10 +15,13 @@ from clauses.models import (
     EmploymentType,
     HourEntry,
     ImportBatch,
+    JobOffer,
     Operation,
     Organisation,
     OrganisationKind,
     Participant,
+    Placement,
+    PlacementState,
     Role,
     Sex,
     User,
@@ -153,6 +156,37 @@ class HourEntryFactory(Base):
                 )
             )
             hours_summary.refresh(db.session, [self.contract.id])
+            db.session.commit()
+
+
+class JobOfferFactory(Base):
+    class Meta:
+        model = JobOffer
+
+    contract = factory.SubFactory(ContractFactory)
+    trade = "Gros œuvre"
+    start_date = date(2024, 5, 1)
+    duration_months = 6
+    places = 2
+    contact = "Mme Lefèvre, 01 48 00 00 00"
+
+
+class PlacementFactory(Base):
+    """A proposal made on `state_on`, with its history's first event."""
+
+    class Meta:
+        model = Placement
+
+    participant = factory.SubFactory(ParticipantFactory, validated=True, is_available=True)
+    contract = factory.SubFactory(ContractFactory)
+    state = PlacementState.PROPOSED
+    state_on = date(2024, 4, 2)
+    proposed_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def history(self, create: bool, _extracted: object, **_kwargs: object) -> None:
+        if create and not self.events:
+            self.move_to(self.state, self.state_on, self.proposed_by)
             db.session.commit()
 
 

@@ -11,9 +11,10 @@ from flask import url_for
 from clauses.access import policy
 from clauses.access.web import TEMPLATE_PERMISSIONS
 from clauses.extensions import db
-from clauses.models import OrganisationKind, Participant, Role
+from clauses.models import OrganisationKind, Participant, PlacementState, Role
 from clauses.views.navigation import NAV
 from tests.conftest import csrf_token, login
+from tests.factories import JobOfferFactory, PlacementFactory
 
 ROLES = ("admin", "facilitator", "buyer", "contractor")
 ANONYMOUS = "anonymous"
@@ -25,6 +26,35 @@ UPLOADERS = {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 200}
 
 def batch_of(world, contract):
     return next(e.batch_id for e in contract.hour_entries)
+
+
+def placement_on(world, contract):
+    """A proposal of the world's person to the contract (made when the path is asked)."""
+    return PlacementFactory(participant=world.participant, contract=contract).id
+
+
+def offer_on(world, contract):
+    return JobOfferFactory(contract=contract).id
+
+
+def proposals(w):
+    """One proposal on each contract of the world, made once."""
+    if not hasattr(w, "proposals"):
+        w.proposals = (
+            PlacementFactory(participant=w.participant, contract=w.contract),
+            PlacementFactory(participant=w.stranger, contract=w.other_contract),
+        )
+    return w.proposals
+
+
+def offers(w):
+    """One job offer on each contract of the world, made once."""
+    if not hasattr(w, "offers"):
+        w.offers = (
+            JobOfferFactory(contract=w.contract),
+            JobOfferFactory(contract=w.other_contract),
+        )
+    return w.offers
 
 
 # (endpoint, path from the world, expected status per role) for every GET page. Signed-out
@@ -92,6 +122,15 @@ PAGES = [
     ("admin.thresholds", lambda w: "/admin/thresholds", ADMIN_ONLY),
     ("admin.ranking", lambda w: "/admin/ranking", ADMIN_ONLY),
     ("reminders.index", lambda w: "/reminders/", TEAM_ONLY),
+    ("placements.index", lambda w: "/placements/", TEAM_ONLY),
+    ("placements.new", lambda w: f"/placements/new?participant={w.participant.id}", TEAM_ONLY),
+    ("job_offers.index", lambda w: "/job-offers/", TEAM_ONLY),
+    ("job_offers.new", lambda w: f"/contracts/{w.contract.id}/job-offers/new", UPLOADERS),
+    (
+        "job_offers.new",
+        lambda w: f"/contracts/{w.other_contract.id}/job-offers/new",
+        {"admin": 200, "facilitator": 200, "buyer": 403, "contractor": 404},
+    ),
     ("auth.login", lambda w: "/login", {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)}),
     ("health.health", lambda w: "/health", {ANONYMOUS: 200, **EVERYONE}),
 ]
@@ -158,6 +197,50 @@ POSTS = [
         "reminders.send",
         lambda w: "/reminders/send",
         {**TEAM_POST, "admin": 302, "facilitator": 302},
+    ),
+    # A proposal needs a person and a contract: an empty form is a bad request.
+    (
+        "placements.propose",
+        lambda w: "/placements/propose",
+        {**TEAM_POST, "admin": 400, "facilitator": 400},
+    ),
+    # A move without its date: said, and back to the contract (its contractor answers too).
+    (
+        "placements.move",
+        lambda w: f"/placements/{placement_on(w, w.contract)}/interview",
+        {**TEAM_POST, "admin": 302, "facilitator": 302, "contractor": 302},
+    ),
+    (
+        "placements.move",
+        lambda w: f"/placements/{placement_on(w, w.other_contract)}/hired",
+        {**TEAM_POST, "admin": 302, "facilitator": 302, "contractor": 404},
+    ),
+    # Withdrawing is the clause team's move, not a contractor's answer.
+    (
+        "placements.move",
+        lambda w: f"/placements/{placement_on(w, w.contract)}/withdrawn",
+        {**TEAM_POST, "admin": 302, "facilitator": 302, "contractor": 403},
+    ),
+    (
+        "job_offers.new",
+        lambda w: f"/contracts/{w.contract.id}/job-offers/new",
+        {**TEAM_POST, "contractor": 200},
+    ),
+    (
+        "job_offers.new",
+        lambda w: f"/contracts/{w.other_contract.id}/job-offers/new",
+        {**TEAM_POST, "contractor": 404},
+    ),
+    # The administrator closes it; then it is closed already (said, back to the contract).
+    (
+        "job_offers.close",
+        lambda w: f"/job-offers/{offer_on(w, w.contract)}/close",
+        {**TEAM_POST, "admin": 302, "facilitator": 302, "contractor": 302},
+    ),
+    (
+        "job_offers.close",
+        lambda w: f"/job-offers/{offer_on(w, w.other_contract)}/close",
+        {**TEAM_POST, "admin": 302, "facilitator": 302, "contractor": 404},
     ),
     ("admin.new_user", lambda w: "/admin/users/new", ADMIN_POST),
     # A form missing from the post keeps the record's values: saved unchanged, back to the list.
@@ -282,6 +365,10 @@ def test_contractors_never_see_eligibility_nor_others_people(app, world):
 # "own" / "other" are records in / out of the buyer's and the contractor's scopes.
 
 TEAM = {"admin": True, "facilitator": True, "buyer": False, "contractor": False}
+S = PlacementState
+EVERY_MOVE = frozenset({S.INTERVIEW, S.HIRED, S.ENDED, S.REFUSED, S.WITHDRAWN})
+FROM_PROPOSED = frozenset({S.INTERVIEW, S.HIRED, S.REFUSED, S.WITHDRAWN})
+ANSWERS = frozenset({S.INTERVIEW, S.HIRED, S.REFUSED})
 UPLOADING = {"admin": True, "facilitator": True, "buyer": False, "contractor": True}
 BUYING = {"admin": True, "facilitator": True, "buyer": True, "contractor": False}
 
@@ -311,6 +398,39 @@ PERMISSIONS = [
     (policy.can_export, lambda w: (), BUYING),
     (policy.can_send_reminders, lambda w: (), TEAM),
     (policy.can_administer, lambda w: (), {**dict.fromkeys(ROLES, False), "admin": True}),
+    (policy.sees_contact_details, lambda w: (), TEAM),
+    (policy.can_follow_placements, lambda w: (), TEAM),
+    (policy.can_propose, lambda w: (), TEAM),
+    (policy.sees_placements, lambda w: (), UPLOADING),
+    (policy.can_declare_job_offers, lambda w: (), UPLOADING),
+    (
+        policy.moves_of,
+        lambda w: (),
+        {"admin": EVERY_MOVE, "facilitator": EVERY_MOVE, "buyer": frozenset()}
+        | {"contractor": ANSWERS},
+    ),
+    (
+        policy.placement_moves,
+        lambda w: (proposals(w)[0],),
+        {"admin": FROM_PROPOSED, "facilitator": FROM_PROPOSED, "buyer": frozenset()}
+        | {"contractor": ANSWERS},
+    ),
+    (
+        policy.placement_moves,
+        lambda w: (proposals(w)[1],),
+        {"admin": FROM_PROPOSED, "facilitator": FROM_PROPOSED, "buyer": frozenset()}
+        | {"contractor": frozenset()},
+    ),
+    (
+        policy.can_move_placement,
+        lambda w: (proposals(w)[0], S.HIRED),
+        UPLOADING,
+    ),
+    (
+        policy.can_move_placement,
+        lambda w: (proposals(w)[0], S.WITHDRAWN),
+        TEAM,
+    ),
     (
         policy.home,
         lambda w: (),
@@ -366,6 +486,18 @@ SCOPES = [
         lambda w: {w.participant},
     ),
     (
+        policy.placements_of,
+        lambda w: set(proposals(w)),
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: {proposals(w)[0]},
+    ),
+    (
+        policy.job_offers_of,
+        lambda w: set(offers(w)),
+        {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
+        lambda w: {offers(w)[0]},
+    ),
+    (
         policy.batches_of,
         lambda w: set(own_batch(w) + other_batch(w)),
         {"admin": "all", "facilitator": "all", "buyer": "none", "contractor": "own"},
@@ -397,8 +529,9 @@ SCOPED_FUNCTIONS = {policy.contracts_in, policy.participants_in, policy.known_to
 @pytest.mark.parametrize(("scope", "records", "seen", "own"), SCOPES)
 def test_each_scope_by_role(db_session, world, scope, records, seen, own):
     for role in ROLES:
-        found = set(db_session.scalars(scope(getattr(world, role)))) & records(world)
-        expected = {"all": records(world), "own": own(world), "none": set()}[seen[role]]
+        made = records(world)  # before the query: some records are made when first asked
+        found = set(db_session.scalars(scope(getattr(world, role)))) & made
+        expected = {"all": made, "own": own(world), "none": set()}[seen[role]]
         assert (role, found) == (role, expected)
 
 
