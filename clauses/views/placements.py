@@ -159,9 +159,9 @@ def move(placement_id: int, state: str) -> Response:
     if isinstance(form, HireForm):
         form.set_options(labels.choices(EmploymentType))
     if not form.validate_on_submit():
-        for errors in form.errors.values():
+        for name, errors in form.errors.items():
             for error in errors:
-                flash(str(error), "danger")
+                flash(_("%(label)s: %(value)s", label=form[name].label.text, value=error), "danger")
         return _back(placement, request.form.get("back"))
     try:
         _apply(viewer, placement, form)
