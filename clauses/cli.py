@@ -270,6 +270,13 @@ def load_demo(if_empty: bool) -> None:
             hours=format_decimal(summary.hours, "#,##0"),
         )
     )
+    click.echo(
+        _(
+            "With %(placements)s and %(offers)s.",
+            placements=ngettext("%(num)s placement", "%(num)s placements", summary.placements),
+            offers=ngettext("%(num)s job offer", "%(num)s job offers", summary.job_offers),
+        )
+    )
     listed = [(a.email, a.role, a.organisation) for a in summary.accounts]
     _echo_demo_accounts(listed, summary.password)
 

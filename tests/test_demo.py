@@ -201,3 +201,34 @@ def test_its_nothing_to_report_declarations_are_audited_like_the_contract_page_s
         (e.object_id, e.details["month"]) for e in events
     )
     assert all(e.user and e.user.role is Role.CONTRACTOR for e in events)
+
+
+def test_placements_show_every_state_and_hours_meet_the_hires(loaded, db_session):
+    from clauses.models import JobOffer, Placement, PlacementState
+    from clauses.rules.job_offers import OfferState
+    from clauses.services import job_offers, placements
+
+    found = db_session.scalars(sa.select(Placement)).all()
+    assert loaded.placements == len(found) >= 20
+    assert {p.state for p in found} == set(PlacementState)
+    team = db_session.scalar(sa.select(User).where(User.email == "facilitatrice@clauses.demo"))
+    rows = placements.rows_of(db_session, found, TODAY)
+    hired = [r for r in rows if r.placement.state is PlacementState.HIRED]
+    assert sum(r.lacks_hours for r in hired) == 1
+    assert sum(r.hours_since_hire > 0 for r in hired) >= 4
+    assert sum(r.is_unanswered for r in rows) == 2
+    company = db_session.scalar(sa.select(User).where(User.email == "entreprise@clauses.demo"))
+    own = placements.list_placements(
+        db_session, company, placements.PlacementFilters(), TODAY, size=100
+    )
+    assert own.page.total >= 5
+    assert loaded.job_offers == count(db_session, JobOffer) == 4
+    states = [
+        row.state
+        for contract in {o.contract for o in db_session.scalars(sa.select(JobOffer))}
+        for row in job_offers.offers_on(db_session, team, contract)
+    ]
+    assert {OfferState.OPEN, OfferState.FILLED, OfferState.CLOSED} <= set(states)
+    people = db_session.scalars(sa.select(Participant)).all()
+    assert sum(bool(p.phone) for p in people) > 100
+    assert sum(bool(p.email) for p in people) > 60

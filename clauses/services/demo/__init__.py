@@ -22,7 +22,7 @@ from clauses.errors import DatabaseNotEmpty
 from clauses.models import Contract, Organisation, Participant, Role, User
 from clauses.rules.dates import previous_month
 from clauses.services import audit, communes
-from clauses.services.demo import records, sheets, simulator
+from clauses.services.demo import placements, records, sheets, simulator
 from clauses.services.demo.catalogue import (
     ACCOUNTS,
     CONTRACTOR_ACCOUNT,
@@ -58,6 +58,8 @@ class DemoSummary:
     hours: Decimal
     accounts: list[DemoAccount]
     password: str
+    placements: int = 0
+    job_offers: int = 0
 
 
 def load_demo(session: Session, today: date) -> DemoSummary:
@@ -82,7 +84,11 @@ def load_demo(session: Session, today: date) -> DemoSummary:
     _mark_availability(rng, people, lines, reporting)
     contractors = {key: organisations[key] for key in CONTRACTORS}
     batches = sheets.send_sheets(session, rng, lines, people, contractors, users, today)
-    summary = _summary(today, len(organisations), len(contracts), people, lines, batches)
+    placements.add_contacts(people)
+    made = placements.add_placements(
+        session, people, [c for c, _ in contracts], lines, users, today
+    )
+    summary = _summary(today, len(organisations), len(contracts), people, lines, batches, made)
     audit.record(
         session, None, "demo_loaded", "database", None,
         as_of=today, contracts=summary.contracts, participants=summary.participants,
@@ -99,6 +105,7 @@ def _summary(
     people: list[Participant],
     lines: list[simulator.SheetLine],
     batches: int,
+    made: placements.Made,
 ) -> DemoSummary:
     return DemoSummary(
         as_of=today,
@@ -112,6 +119,8 @@ def _summary(
         hours=sum((line.hours for line in lines), Decimal(0)),
         accounts=[DemoAccount(email, role, org) for email, role, org, _ in ACCOUNTS],
         password=DEMO_PASSWORD,
+        placements=made.placements,
+        job_offers=made.job_offers,
     )
 
 
