@@ -28,6 +28,7 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
                 "Accueil",
                 "Marchés",
                 "Participant·es",
+                "Mises en relation",
                 "Relevés d'heures",
                 "Relances",
                 "Administration",
@@ -36,7 +37,14 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
         (
             "facilitator",
             "Équipe clauses",
-            ["Accueil", "Marchés", "Participant·es", "Relevés d'heures", "Relances"],
+            [
+                "Accueil",
+                "Marchés",
+                "Participant·es",
+                "Mises en relation",
+                "Relevés d'heures",
+                "Relances",
+            ],
         ),
         ("buyer", "Marchés — Département de test", ["Accueil", "Marchés"]),
         (
