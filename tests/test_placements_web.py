@@ -19,10 +19,7 @@ from clauses.models import (
 )
 from clauses.services import participants_import
 from tests.conftest import csrf_token, login, page_text, post_form
-from tests.factories import (
-    JobOfferFactory,
-    PlacementFactory,
-)
+from tests.factories import JobOfferFactory, ParticipantFactory, PlacementFactory
 from tests.test_access import visible_pages
 from tests.test_import_pipeline import xlsx
 
@@ -378,3 +375,20 @@ def test_the_participants_import_reads_phone_and_e_mail(app, db_session, world):
     assert [issue.code.value for issue in report.errors] == ["phone_invalid", "email_invalid"]
     lea = db_session.scalar(sa.select(Participant.phone).where(Participant.last_name == "Martin"))
     assert lea == "06 12 34 56 78"
+
+
+@pytest.mark.parametrize("asked", ["abc", "", str(2**31), "-1"])
+def test_proposing_to_no_person_is_a_404(app, db_session, world, asked):
+    client = signed_in(app, world.facilitator)
+    assert client.get(f"/placements/new?participant={asked}").status_code == 404
+
+
+def test_a_refused_proposal_goes_back_to_the_proposal_page(app, db_session, world):
+    client = signed_in(app, world.facilitator)
+    person = ParticipantFactory(is_available=True)  # to verify
+
+    response = propose(client, person, world.contract)
+
+    assert response.headers["Location"].endswith(f"/placements/new?participant={person.id}")
+    page = page_text(client.get(response.headers["Location"]))
+    assert "ne peut pas encore être proposé·e : son dossier est encore à vérifier" in page

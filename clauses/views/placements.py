@@ -9,7 +9,7 @@ from clauses import clock, links
 from clauses.access import policy, web
 from clauses.errors import ClausesError
 from clauses.extensions import db
-from clauses.forms.fields import in_id_range, optional_id
+from clauses.forms.fields import in_id_range
 from clauses.forms.placements import (
     MOVE_FORMS,
     EndForm,
@@ -59,7 +59,7 @@ def move_options() -> dict[str, object]:
 def new() -> str:
     """Propose a person to a contract: the contracts still running, searched by words."""
     viewer = web.user()
-    person = web.participant_or_404(optional_id(request.args.get("participant", "")) or 0)
+    person = web.participant_or_404(in_id_range(request.args.get("participant", type=int)) or 0)
     reads.participant_viewed(db.session(), viewer, person)
     db.session.commit()
     page = in_id_range(request.args.get("page", 1, type=int)) or 1
@@ -97,10 +97,18 @@ def propose() -> Response:
     except ClausesError as error:
         db.session.rollback()
         flash(error.message, "danger")
-        return redirect(request.referrer or url_for("placements.index"))
+        return _back_to_proposing(form, contract.id)
     db.session.commit()
     _notify(placement)
     return _back(placement, form.back.data)
+
+
+def _back_to_proposing(form: ProposeForm, contract_id: int) -> Response:
+    """A refused proposal: back to the page it was made from, which says why."""
+    participant_id = in_id_range(form.participant_id.data)
+    if form.back.data == "participant" and participant_id is not None:
+        return redirect(url_for("placements.new", participant=participant_id))
+    return redirect(url_for("contracts.detail", contract_id=contract_id))
 
 
 def _notify(placement: Placement) -> None:
