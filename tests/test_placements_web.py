@@ -392,3 +392,21 @@ def test_a_refused_proposal_goes_back_to_the_proposal_page(app, db_session, worl
     assert response.headers["Location"].endswith(f"/placements/new?participant={person.id}")
     page = page_text(client.get(response.headers["Location"]))
     assert "ne peut pas encore être proposé·e : son dossier est encore à vérifier" in page
+
+
+def test_the_contractors_home_lists_the_people_waiting_for_its_answer(
+    app, db_session, world, person
+):
+    PlacementFactory(participant=person, contract=world.contract, proposed_by=world.facilitator)
+    PlacementFactory(participant=world.stranger, contract=world.other_contract)
+    PlacementFactory(contract=world.contract, state=S.REFUSED)  # answered
+    client = signed_in(app, world.contractor)
+
+    page = page_text(client.get("/"))
+
+    awaiting = page.split('data-testid="awaiting"')[1].split("</ul>")[0]
+    assert "DIALLO Awa" in awaiting
+    assert f"{world.contract.reference} · proposé·e" in awaiting
+    assert f"/contracts/{world.contract.id}#placements" in awaiting
+    assert awaiting.count("<li") == 1
+    assert world.stranger.last_name.upper() not in page

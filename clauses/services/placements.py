@@ -657,3 +657,13 @@ def contracts_to_propose(
         offers[row.offer.contract_id].append(row)
     items = [ContractToPropose(c, places.get(c.id, 0), offers[c.id]) for c in found.items]
     return Page(items, found.number, found.size, found.total)
+
+
+def awaiting_answer(session: Session, viewer: User, today: date) -> list[PlacementRow]:
+    """The viewer's proposals still waiting for the contractor's word (proposed, or an
+    interview set), oldest first: a contractor's home lists them."""
+    stmt = policy.placements_of(viewer).where(
+        Placement.state.in_((PlacementState.PROPOSED, PlacementState.INTERVIEW))
+    )
+    found = session.scalars(_loaded(stmt).order_by(Placement.state_on, Placement.id))
+    return rows_of(session, list(found), today)

@@ -17,7 +17,7 @@ from clauses.forms.dashboard import SHOWN, DashboardFilterForm
 from clauses.messages.labels import label, status_choices
 from clauses.models import User
 from clauses.rules.urgency import ALL, NEEDS_ACTION
-from clauses.services import contract_export, contract_filters, dashboard, exports
+from clauses.services import contract_export, contract_filters, dashboard, exports, placements
 from clauses.services.dashboard import ContractRow
 
 bp = Blueprint("dashboard", __name__)
@@ -33,7 +33,8 @@ def home() -> str:
         return render_template(template, board=dashboard.buyer_dashboard(session, viewer, today))
     if home is policy.Home.CONTRACTOR:
         board = dashboard.contractor_dashboard(session, viewer, today)
-        return render_template(template, board=board)
+        awaiting = placements.awaiting_answer(session, viewer, today)
+        return render_template(template, board=board, awaiting=awaiting)
     form = _filter_form(viewer)
     team = dashboard.team_dashboard(session, viewer, form.filters(), form.as_of_or(today))
     return render_template(template, board=team, form=form, shown=SHOWN)
