@@ -184,21 +184,3 @@ def open_rows(session: Session, viewer: User, contract_ids: Sequence[int]) -> li
         .order_by(JobOffer.start_date, JobOffer.id)
     ).all()
     return [row for row in _rows(session, offers) if row.is_open]
-
-
-def open_counts(session: Session, contract_ids: Sequence[int]) -> dict[int, int]:
-    """Open offers per contract, for lists of contracts."""
-    if not contract_ids:
-        return {}
-    hires = _hire_counts()
-    rows = session.execute(
-        sa.select(JobOffer.contract_id, sa.func.count())
-        .outerjoin(hires, hires.c.job_offer_id == JobOffer.id)
-        .where(
-            JobOffer.contract_id.in_(contract_ids),
-            JobOffer.closed_at.is_(None),
-            sa.func.coalesce(hires.c.hires, 0) < JobOffer.places,
-        )
-        .group_by(JobOffer.contract_id)
-    )
-    return {contract_id: count for contract_id, count in rows}
