@@ -65,6 +65,8 @@ SAMPLES: list[tuple[str, dict[str, object]]] = [
     (Code.NUMBER_INVALID, RANGE),
     (Code.BOOLEAN_INVALID, {"column": "QPV", "value": "peut-être"}),
     (Code.SEX_INVALID, {"column": "Sexe", "value": "X"}),
+    (Code.PHONE_INVALID, {"column": "Téléphone", "value": "06 12"}),
+    (Code.EMAIL_INVALID, {"column": "E-mail", "value": "awa@"}),
     (Code.ORGANISATION_CONFLICT, {"reason": "siret_of_other", "siret": "41234567000019",
                                   "name": "Lefèvre", "other": "Hydro"}),
     (Code.ORGANISATION_CONFLICT, {"reason": "kind", "name": "Ville de Bobigny",
