@@ -123,6 +123,13 @@ PAGES = [
     ("admin.ranking", lambda w: "/admin/ranking", ADMIN_ONLY),
     ("reminders.index", lambda w: "/reminders/", TEAM_ONLY),
     ("placements.index", lambda w: "/placements/", TEAM_ONLY),
+    ("candidates.sites", lambda w: "/where-to-send", TEAM_ONLY),
+    ("candidates.contract", lambda w: f"/contracts/{w.contract.id}/candidates", TEAM_ONLY),
+    (
+        "candidates.contract",
+        lambda w: f"/contracts/{w.other_contract.id}/candidates?offer={offers(w)[1].id}",
+        TEAM_ONLY,
+    ),
     ("placements.new", lambda w: f"/placements/new?participant={w.participant.id}", TEAM_ONLY),
     ("job_offers.index", lambda w: "/job-offers/", TEAM_ONLY),
     ("job_offers.new", lambda w: f"/contracts/{w.contract.id}/job-offers/new", UPLOADERS),
@@ -401,6 +408,7 @@ PERMISSIONS = [
     (policy.sees_contact_details, lambda w: (), TEAM),
     (policy.can_follow_placements, lambda w: (), TEAM),
     (policy.can_propose, lambda w: (), TEAM),
+    (policy.can_see_candidates, lambda w: (), TEAM),
     (policy.sees_placements, lambda w: (), UPLOADING),
     (policy.can_declare_job_offers, lambda w: (), UPLOADING),
     (

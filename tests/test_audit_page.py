@@ -173,6 +173,7 @@ def _placements(db_session, admin, contract, config):
     )
     person = participants.save_participant(db_session, admin, data)
     person.eligibility_validated_on = date(2026, 1, 5)
+    reads.candidates_listed(db_session, admin, contract, [person.id])
     offer_data = job_offers.JobOfferData("Peinture", date(2026, 9, 1), 6, 2, "M. Leroy")
     offer = job_offers.declare(db_session, admin, contract, offer_data)
     first = placements.propose(db_session, admin, person, contract, offer, today=AS_OF)

@@ -26,6 +26,7 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
             "Équipe clauses",
             [
                 "Accueil",
+                "Où envoyer",
                 "Marchés",
                 "Participant·es",
                 "Mises en relation",
@@ -39,6 +40,7 @@ def sign_in(page: Page, live_server: str, email: str) -> None:
             "Équipe clauses",
             [
                 "Accueil",
+                "Où envoyer",
                 "Marchés",
                 "Participant·es",
                 "Mises en relation",

@@ -299,6 +299,12 @@ def can_propose(who: Who) -> bool:
     return _in_team(who)
 
 
+def can_see_candidates(who: Who) -> bool:
+    """The ranked candidates of a site and where to send people: the clause team (a ranking
+    reads everyone's situation, eligibility included)."""
+    return _in_team(who)
+
+
 def sees_placements(who: Who) -> bool:
     """The proposals on a contract's page: the clause team, and the contractor for its own
     contracts (name and wanted trades only); never a buyer."""

@@ -106,6 +106,7 @@ TEMPLATE_PERMISSIONS: dict[str, Callable[..., bool]] = {
     "see_contact_details": policy.sees_contact_details,
     "follow_placements": policy.can_follow_placements,
     "propose": policy.can_propose,
+    "see_candidates": policy.can_see_candidates,
     "see_placements": policy.sees_placements,
     "declare_job_offers": policy.can_declare_job_offers,
     "move_placement": policy.can_move_placement,

@@ -42,6 +42,7 @@ ACTIONS: dict[str, LazyString] = {
     "demo_loaded": _l("demo world loaded"),
     "participant_viewed": _l("person's page viewed"),
     "batch_file_downloaded": _l("original hour sheet downloaded"),
+    "candidates_viewed": _l("candidates of a contract listed"),
     "backup": _l("database backed up"),
     "restore": _l("database restored from a saved copy"),
     "propose_placement": _l("person proposed to a contract"),

@@ -31,7 +31,7 @@ def record(
 
 
 # The reads of personal data (services/reads.py): in the log, not in a record's history of changes.
-READS = ("participant_viewed", "batch_file_downloaded")
+READS = ("participant_viewed", "batch_file_downloaded", "candidates_viewed")
 
 
 def history(session: Session, object_type: str, object_id: int, limit: int = 20) -> list[AuditLog]:

@@ -174,13 +174,18 @@ def open_offers(session: Session, viewer: User, number: int, size: int) -> Page[
     return Page(_rows(session, offers), number, size, total)
 
 
-def open_rows(session: Session, viewer: User, contract_ids: Sequence[int]) -> list[OfferRow]:
-    """The open offers of these contracts, soonest start first."""
-    if not contract_ids:
-        return []
-    offers = session.scalars(
-        policy.job_offers_of(viewer)
-        .where(JobOffer.contract_id.in_(contract_ids), JobOffer.closed_at.is_(None))
-        .order_by(JobOffer.start_date, JobOffer.id)
-    ).all()
+def open_rows(
+    session: Session,
+    viewer: User,
+    contract_ids: Sequence[int] | None = None,
+    running_on: date | None = None,
+) -> list[OfferRow]:
+    """The open offers the viewer sees, soonest start first: of these contracts, or of every
+    contract still running on `running_on`."""
+    stmt = policy.job_offers_of(viewer).where(JobOffer.closed_at.is_(None))
+    if contract_ids is not None:
+        stmt = stmt.where(JobOffer.contract_id.in_(contract_ids))
+    if running_on is not None:
+        stmt = stmt.join(JobOffer.contract).where(Contract.end_date >= running_on)
+    offers = session.scalars(stmt.order_by(JobOffer.start_date, JobOffer.id)).all()
     return [row for row in _rows(session, offers) if row.is_open]

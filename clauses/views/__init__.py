@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
     from clauses.views import (
         admin,
         auth,
+        candidates,
         contracts,
         dashboard,
         health,
@@ -44,8 +45,8 @@ def register(app: Flask) -> None:
     # Before the blueprints: their rules find their converters when they are added.
     app.url_map.converters["int"] = IdConverter
     blueprints = (
-        auth, dashboard, contracts, participants, placements, job_offers, imports, reminders,
-        admin, health,
+        auth, dashboard, contracts, candidates, participants, placements, job_offers, imports,
+        reminders, admin, health,
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
@@ -59,6 +60,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["fr_datetime"] = _datetime
     app.jinja_env.filters["fr_month"] = _month
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["fixed"] = _fixed
     # Globals, not context: imported macros (the records' history) see them too.
     app.jinja_env.globals["audit_action"] = audit_text.action_text
     app.jinja_env.globals["field_label"] = audit_text.field_text
@@ -111,6 +113,13 @@ def _number(value: Any, digits: int = 2) -> str:
     if value is None:
         return ""
     return str(format_decimal(value, format=f"#,##0.{'#' * digits}" if digits else "#,##0"))
+
+
+def _fixed(value: Any, digits: int = 2) -> str:
+    """Always `digits` decimals (27,15; 40,00): points side by side compare at a glance."""
+    if value is None:
+        return ""
+    return str(format_decimal(value, format=f"#,##0.{'0' * digits}"))
 
 
 def _globals() -> dict[str, Any]:

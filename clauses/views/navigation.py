@@ -16,6 +16,7 @@ class NavItem(NamedTuple):
 
 NAV: tuple[NavItem, ...] = (
     NavItem("dashboard.home", _l("Home"), None),
+    NavItem("candidates.sites", _l("Where to send"), policy.can_see_candidates),
     NavItem("contracts.index", _l("Contracts"), None),
     NavItem("participants.index", _l("Participants"), policy.can_see_participants),
     NavItem("placements.index", _l("Placements"), policy.can_follow_placements),

@@ -108,6 +108,9 @@ def _back_to_proposing(form: ProposeForm, contract_id: int) -> Response:
     participant_id = in_id_range(form.participant_id.data)
     if form.back.data == "participant" and participant_id is not None:
         return redirect(url_for("placements.new", participant=participant_id))
+    if form.back.data == "candidates":
+        offer = form.job_offer_id.data or None
+        return redirect(url_for("candidates.contract", contract_id=contract_id, offer=offer))
     return redirect(url_for("contracts.detail", contract_id=contract_id))
 
 
@@ -204,4 +207,12 @@ def _back(placement: Placement, back: str | None) -> Response:
         return redirect(url_for("participants.detail", participant_id=placement.participant_id))
     if back == "placements" and policy.can_follow_placements(viewer):
         return redirect(url_for("placements.index"))
+    if back == "candidates" and policy.can_see_candidates(viewer):
+        return redirect(
+            url_for(
+                "candidates.contract",
+                contract_id=placement.contract_id,
+                offer=placement.job_offer_id or None,
+            )
+        )
     return redirect(url_for("contracts.detail", contract_id=placement.contract_id) + "#placements")
