@@ -9,8 +9,9 @@ of its own:
   (a) the floor: SELECT contract_id, SUM(hours) FROM hour_entry GROUP BY contract_id;
   (b) `clauses status --json` for every contract (the real command, a subprocess), and the
       in-process compliance.statuses() call it makes, to tell start-up from work;
-  (c) the clause team's dashboard `/`, and (d) a busy contract's page `/contracts/<id>`,
-      through the app (Flask test client, signed in through the real login form as a
+  (c) the clause team's dashboard `/`, (d) a busy contract's page `/contracts/<id>` and (e)
+      "where to send people" `/where-to-send` (every status, then the sites to fill), through
+      the app (Flask test client, signed in through the real login form as a
       facilitator of the world): p50 and p95 over --requests requests, after one warm-up.
 (a) and the in-process (b) are the median of 3 runs after a warm-up; the command, of 3 runs.
 One batch line per entry (no corrections: --skip-batch-lines leaves them out, for a faster
@@ -134,7 +135,12 @@ def measure(
     client = app.test_client()
     _login(client)
     pages = {}
-    for name, path in (("dashboard", "/"), ("contract", f"/contracts/{contract_id}")):
+    paths = (
+        ("dashboard", "/"),
+        ("contract", f"/contracts/{contract_id}"),
+        ("sites", "/where-to-send"),
+    )
+    for name, path in paths:
         pages[name] = _page_times(client, path, requests)
     if profile:
         _profile("one dashboard request", client.get, "/")
@@ -259,6 +265,7 @@ def report(results: dict[str, dict[str, Any]], world: World, contract: tuple[int
     for key, label in (
         ("dashboard", "(c) dashboard / p50, p95"),
         ("contract", "(d) contract page p50, p95"),
+        ("sites", "(e) where to send p50, p95"),
     ):
         row(label, lambda r, k=key: _page_cell(r[k]))
     pg = results.get("PostgreSQL")
