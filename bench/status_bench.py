@@ -144,6 +144,7 @@ def measure(
         pages[name] = _page_times(client, path, requests)
     if profile:
         _profile("one dashboard request", client.get, "/")
+        _profile("one where-to-send request", client.get, "/where-to-send")
     return {"floor": floor, "in_process": in_process, "statuses": count, **pages}
 
 
@@ -302,7 +303,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=2_000_000)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--as-of", type=date.fromisoformat, help="default: 15 days ago")
-    parser.add_argument("--profile", action="store_true", help="cProfile of (b) and of (c)")
+    parser.add_argument("--profile", action="store_true", help="cProfile of (b), (c) and (e)")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument(
         "--skip-batch-lines", action="store_true", help="faster build; the contract page reads them"

@@ -198,8 +198,10 @@ def test_sites_are_grouped_by_trade_and_commune_behind_first(app, db_session, wo
     assert references[0] == "GRAND"
     assert site.reference in references
     assert "FINI" not in page
-    assert "1 cherche ce métier" in first_group
-    assert "dont 1 à moins de 25 km" in first_group
+    grand = first_group.split('data-testid="site"')[1]
+    assert re.search(r'data-testid="same-trade">1<', grand)
+    assert re.search(r'data-testid="nearby">1<', grand)
+    assert "1 personne est disponible et sans mise en relation en cours." in page
     assert "3 places restantes" in page
 
 

@@ -12,17 +12,31 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from clauses.access import policy
-from clauses.models import Contract, User
+from clauses.models import Contract, Organisation, User
 from clauses.rules.compliance import Status
 from clauses.services import candidates, compliance, job_offers
 
 
 @dataclass(frozen=True)
+class Site:
+    """What the page shows of a contract (read as plain rows: thousands of them)."""
+
+    id: int
+    reference: str
+    reference_key: str
+    title: str
+    trade: str
+    commune: str
+    commune_insee: str | None
+    contractor: str
+
+
+@dataclass(frozen=True)
 class SiteToFill:
-    contract: Contract
+    contract: Site
     status: Status
     open_places: int
     offers: list[job_offers.OfferRow]  # the open ones
@@ -88,13 +102,22 @@ def sites_to_fill(session: Session, viewer: User, as_of: date) -> list[SiteGroup
 CHUNK = 500
 
 
-def _contracts(session: Session, ids: list[int]) -> list[Contract]:
-    found: list[Contract] = []
+def _contracts(session: Session, ids: list[int]) -> list[Site]:
+    found: list[Site] = []
     for start in range(0, len(ids), CHUNK):
         stmt = (
-            sa.select(Contract)
-            .options(joinedload(Contract.contractor))
+            sa.select(
+                Contract.id,
+                Contract.reference,
+                Contract.reference_key,
+                Contract.title,
+                Contract.trade,
+                Contract.commune,
+                Contract.commune_insee,
+                Organisation.name,
+            )
+            .join(Organisation, Organisation.id == Contract.contractor_id)
             .where(Contract.id.in_(ids[start : start + CHUNK]))
         )
-        found.extend(session.scalars(stmt))
+        found.extend(Site(*row) for row in session.execute(stmt))
     return found
