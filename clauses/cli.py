@@ -176,14 +176,21 @@ def _echo_issues(errors: list[Issue], warnings: list[Issue]) -> None:
             click.echo(f"{messages.heading(is_error)} [{issue.code}] {messages.located(issue)}")
 
 
-def _echo_reference_report(report: ReferenceImportReport, what: str, as_json: bool) -> None:
-    """Each rejected row and warning with its sheet and row, then the counts."""
+def _echo_report(
+    counts: dict[str, int], errors: list[Issue], warnings: list[Issue], summary: str, as_json: bool
+) -> None:
+    """A reference import's report: each rejected row and warning with its sheet and row, then
+    the summary line; or, with --json, the counts and the issues as one object."""
     if as_json:
-        payload = {**report.counts(), **_issues_json(report.errors, report.warnings)}
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        click.echo(json.dumps({**counts, **_issues_json(errors, warnings)}, ensure_ascii=False))
         return
-    _echo_issues(report.errors, report.warnings)
-    click.echo(_("%(what)s: %(summary)s", what=what, summary=messages.reference_summary(report)))
+    _echo_issues(errors, warnings)
+    click.echo(summary)
+
+
+def _echo_reference_report(report: ReferenceImportReport, what: str, as_json: bool) -> None:
+    summary = _("%(what)s: %(summary)s", what=what, summary=messages.reference_summary(report))
+    _echo_report(report.counts(), report.errors, report.warnings, summary, as_json)
 
 
 @click.command("import-contracts")
@@ -227,12 +234,8 @@ def import_pathways(file: Path, as_json: bool, max_bytes: int | None) -> None:
     content = _file_bytes(file, max_bytes)
     report = pathways_import.import_pathways(db.session(), None, content, file.name, _limits())
     db.session.commit()
-    if as_json:
-        payload = {**report.counts(), **_issues_json(report.errors, report.warnings)}
-        click.echo(json.dumps(payload, ensure_ascii=False))
-        return
-    _echo_issues(report.errors, report.warnings)
-    click.echo(messages.pathways_summary(report.counts(), len(report.warnings)))
+    summary = messages.pathways_summary(report.counts(), len(report.warnings))
+    _echo_report(report.counts(), report.errors, report.warnings, summary, as_json)
 
 
 @click.command("demo")
